@@ -1,0 +1,130 @@
+"""The command line: `python -m game check|play ...` (also installed as `good-standing`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from game.core.diagnostics import Diagnostic, Severity
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def _default_story_root() -> Path:
+    """story/ of the current folder if there is one, else the one shipped beside the package."""
+    here = Path("story")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "story"
+
+
+def _story_folders(paths: Sequence[str]) -> list[Path]:
+    if paths:
+        folders = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_file() and path.name.endswith(".yaml"):
+                path = path.parent
+            folders.append(path)
+        return folders
+    root = _default_story_root()
+    return sorted(p for p in root.iterdir() if (p / "story.yaml").is_file()) if root.is_dir() else []
+
+
+def _summary(folder: Path, diagnostics: list[Diagnostic], story: object) -> str:
+    from game.core.story import Story
+
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    errors = len(diagnostics) - warnings
+    if not isinstance(story, Story) or errors:
+        return f"{folder}: {errors} error(s), {warnings} warning(s)"
+    note = f", {warnings} warning(s)" if warnings else ""
+    return (
+        f"{folder}: ok: {len(story.scenes)} scenes, {story.choice_count} choices,"
+        f" {len(story.endings)} endings, {story.words:,} words{note}"
+    )
+
+
+def command_check(args: argparse.Namespace) -> int:
+    from game.content.cache import load_story_cached
+    from game.content.loader import load_story
+
+    missing = [raw for raw in args.paths if not Path(raw).exists()]
+    if missing:
+        print(f"check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    folders = _story_folders(args.paths)
+    if not folders:
+        print("check: no stories found (a story is a folder with a story.yaml)", file=sys.stderr)
+        return EXIT_USAGE
+    everything: list[Diagnostic] = []
+    failed = False
+    summaries = []
+    for folder in folders:
+        result = load_story(folder) if args.no_cache else load_story_cached(folder)
+        diagnostics = result.diagnostics
+        if args.strict:
+            diagnostics = [
+                Diagnostic(d.code, Severity.ERROR, d.message, d.location) for d in diagnostics
+            ]
+        if any(d.severity is Severity.ERROR for d in diagnostics):
+            failed = True
+        everything.extend(diagnostics)
+        if not args.json:
+            for diagnostic in diagnostics:
+                print(diagnostic.format())
+            summaries.append(_summary(folder, diagnostics, result.story))
+    if args.json:
+        print(json.dumps([d.as_json() for d in everything], indent=2, ensure_ascii=False))
+    else:
+        for line in summaries:
+            print(line)
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def command_play(args: argparse.Namespace) -> int:
+    print(
+        "The players are not built yet: the terminal player comes with the runtime issue (#3)"
+        " and the game window with #4. Until then, `python -m game check` validates stories.",
+        file=sys.stderr,
+    )
+    return EXIT_ERRORS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="good-standing",
+        description="Good Standing: interactive fiction about public scores.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="validate stories and report every problem with its file:line:col",
+        description="Validate stories. Exit 0 when there are no errors, 1 when there are.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="story folders (default: story/*)")
+    check.add_argument("--json", action="store_true", help="print diagnostics as a JSON list")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--no-cache", action="store_true", help="load from the YAML even when a compiled copy exists"
+    )
+    check.set_defaults(handler=command_check)
+    play = commands.add_parser("play", help="play a story (not built yet)")
+    play.add_argument("story", nargs="?", help="story folder")
+    play.set_defaults(handler=command_play)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    result: int = args.handler(args)
+    return result

@@ -1,0 +1,1 @@
+"""Story files into validated, immutable Story objects: YAML, diagnostics, cache."""

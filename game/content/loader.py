@@ -1,0 +1,894 @@
+"""Story folder -> validated, immutable Story, with every problem collected as a located diagnostic.
+
+Files are read one at a time and their node trees dropped as soon as they are walked, so a large
+story never holds more than one file's nodes. Checks that need the whole story (names declared
+in another file, gotos, reachability) run once everything is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from game.content import keys
+from game.content.nodes import ID, NodeReader, Scalar, describe, plain_value
+from game.content.yaml_source import SourceFile, read_story_file
+from game.core.diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean
+from game.core.expr_check import BOOL, NUMBER, TEXT, CheckResult, NameInfo, Scope, check
+from game.core.expressions import Code, ExpressionError, names_in, parse
+from game.core.story import (
+    Choice,
+    Effect,
+    Ending,
+    Expression,
+    Flag,
+    Manifest,
+    Meter,
+    Passage,
+    Scene,
+    Story,
+    Template,
+    Tier,
+    Variable,
+)
+from game.core.templates import split_template
+
+STORY_FILE_NAME = "story.yaml"
+_STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+
+
+@dataclass(slots=True)
+class _PendingExpression:
+    """An expression parsed while its file was open, checked once every name is known."""
+
+    expression: Expression
+    source: SourceFile
+    node: ScalarNode
+    base: int  # offset of the expression inside the scalar's value
+    role: str  # condition, interpolation, or a type name for effect values
+    what: str
+
+
+@dataclass(slots=True)
+class _EffectDraft:
+    op: str
+    target: str
+    target_node: Node
+    value: Scalar
+    value_node: ScalarNode
+    source: SourceFile
+    what: str
+
+
+@dataclass(slots=True)
+class _ChoiceDraft:
+    id: str
+    text: Template
+    goto: str | None
+    goto_node: Node | None
+    location: SourceLocation
+    condition: Expression | None
+    requires: Expression | None
+    locked: Template | None
+    effects: list[_EffectDraft]
+    sticky: bool
+    tags: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _SceneDraft:
+    id: str
+    location: SourceLocation
+    passages: tuple[Passage, ...]
+    title: str | None
+    on_enter: list[_EffectDraft]
+    choices: list[_ChoiceDraft]
+    tags: tuple[str, ...]
+    ending: Ending | None
+
+
+@dataclass(slots=True)
+class LoadResult:
+    story: Story | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.story is not None
+
+
+def story_files(folder: Path) -> list[Path]:
+    """Every *.yaml file of a story, story.yaml first, then sorted; hidden folders skipped."""
+    found = [
+        path
+        for path in folder.rglob("*.yaml")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
+    found.sort(key=lambda p: (p.relative_to(folder).as_posix() != STORY_FILE_NAME, p.relative_to(folder).as_posix()))
+    return found
+
+
+def load_story(folder: Path) -> LoadResult:
+    """Load and validate the story in `folder`. The Story is None when there are errors."""
+    return _StoryBuilder(folder).build()
+
+
+class _StoryBuilder:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.diagnostics = Diagnostics()
+        self.manifest: Manifest | None = None
+        self.start_node: tuple[SourceFile, Node] | None = None
+        self.meters: dict[str, Meter] = {}
+        self.flags: dict[str, Flag] = {}
+        self.variables: dict[str, Variable] = {}
+        self.scenes: dict[str, _SceneDraft] = {}
+        self.pending: list[_PendingExpression] = []
+        # Memo of parse results by source: stories repeat conditions a great deal.
+        self.parsed: dict[str, Code | ExpressionError] = {}
+        self.checked: dict[str, CheckResult] = {}
+        self.names_read: set[str] = set()
+        self.scene_gotos: dict[str, list[tuple[str | None, Node | None, _ChoiceDraft]]] = {}
+
+    # ----------------------------------------------------------------- files
+
+    def build(self) -> LoadResult:
+        manifest_path = self.folder / STORY_FILE_NAME
+        if not self.folder.is_dir() or not manifest_path.is_file():
+            what = "folder" if self.folder.is_dir() else "path"
+            self.diagnostics.add(
+                "GS008",
+                f"this {what} has no {STORY_FILE_NAME}: a story is a folder with a {STORY_FILE_NAME}"
+                " manifest",
+                SourceLocation(str(self.folder), 1, 1),
+            )
+            return LoadResult(None, self.diagnostics.sorted())
+        files = story_files(self.folder)
+        for path in files:
+            name = str(self.folder / path.relative_to(self.folder))
+            read = read_story_file(path, name, self.diagnostics)
+            if read is None:
+                continue
+            source, root = read
+            self.read_file(source, root, is_manifest=path == manifest_path)
+        story = self.finish()
+        return LoadResult(story, self.diagnostics.sorted(), files)
+
+    def read_file(self, source: SourceFile, root: Node, is_manifest: bool) -> None:
+        reader = NodeReader(source, self.diagnostics)
+        if isinstance(root, ScalarNode) and root.value == "" and plain_value(root) is None:
+            if is_manifest:
+                reader.error("GS011", f"{STORY_FILE_NAME} is empty: it needs id, title, version and start", root)
+            return
+        if not isinstance(root, MappingNode):
+            reader.error("GS006", f"the file must be a mapping of keys (scenes:, meters:, ...), got {describe(root)}", root)
+            return
+        fields = reader.mapping(root, "the file", allowed=None)
+        if fields is None:
+            return
+        for key, (key_node, _) in fields.items():
+            if key in keys.DECLARATIONS:
+                continue
+            if key in keys.MANIFEST and not is_manifest:
+                reader.error(
+                    "GS016",
+                    f"'{key}' belongs to the manifest: move it to {STORY_FILE_NAME}",
+                    key_node,
+                )
+            elif key not in keys.MANIFEST:
+                allowed = keys.STORY_FILE if is_manifest else keys.CHAPTER_FILE
+                hint = did_you_mean(key, allowed) or "; top-level keys: " + ", ".join(sorted(allowed))
+                reader.error("GS010", f"the file has no key '{key}'{hint}", key_node)
+        if is_manifest:
+            self.read_manifest(reader, root, fields)
+        if "meters" in fields:
+            self.read_meters(reader, fields["meters"][1])
+        if "flags" in fields:
+            self.read_flags(reader, fields["flags"][1])
+        if "variables" in fields:
+            self.read_variables(reader, fields["variables"][1])
+        if "scenes" in fields:
+            self.read_scenes(reader, fields["scenes"][1])
+
+    # -------------------------------------------------------------- manifest
+
+    def read_manifest(self, reader: NodeReader, root: Node, fields: dict[str, tuple[Node, Node]]) -> None:
+        for key in sorted(keys.MANIFEST_REQUIRED - fields.keys()):
+            reader.error("GS011", f"{STORY_FILE_NAME} needs '{key}'", root)
+
+        def text(key: str, default: str | None = None) -> str | None:
+            if key not in fields:
+                return default
+            return reader.text(fields[key][1], f"'{key}' of the manifest")
+
+        story_id = text("id")
+        if story_id is not None and not _STORY_ID.match(story_id):
+            reader.error(
+                "GS014",
+                f"story id '{story_id}' is not valid: use lower-case letters, digits, '-' and '_'",
+                fields["id"][1],
+            )
+            story_id = None
+        title = text("title")
+        version = text("version")
+        start = text("start")
+        if start is not None:
+            self.start_node = (reader.source, fields["start"][1])
+        minutes: int | None = None
+        if "estimated_minutes" in fields:
+            minutes = reader.integer(fields["estimated_minutes"][1], "'estimated_minutes'")
+            if minutes is not None and minutes < 1:
+                reader.error("GS013", f"'estimated_minutes' must be at least 1, got {minutes}", fields["estimated_minutes"][1])
+                minutes = None
+        authors = reader.text_list(fields["authors"][1], "'authors'") if "authors" in fields else ()
+        notes = reader.text_list(fields["content_notes"][1], "'content_notes'") if "content_notes" in fields else ()
+        if story_id and title is not None and version is not None and start is not None:
+            self.manifest = Manifest(
+                id=story_id,
+                title=title,
+                version=version,
+                start=start,
+                location=reader.source.location(root),
+                authors=authors,
+                language=text("language", "en") or "en",
+                description=text("description", "") or "",
+                estimated_minutes=minutes,
+                content_notes=notes,
+                age_guidance=text("age_guidance"),
+            )
+
+    # ---------------------------------------------------------- declarations
+
+    def declare(self, reader: NodeReader, kind: str, key_node: Node) -> str | None:
+        ident = reader.identifier(key_node, f"{kind} id")
+        if ident is None:
+            return None
+        for other_kind, table in (("meter", self.meters), ("flag", self.flags), ("variable", self.variables)):
+            if ident in table:
+                first = table[ident].location  # type: ignore[attr-defined]
+                reader.error(
+                    "GS015",
+                    f"'{ident}' is already declared as a {other_kind} at {first}: ids must be unique",
+                    key_node,
+                )
+                return None
+        return ident
+
+    def read_meters(self, reader: NodeReader, node: Node) -> None:
+        entries = reader.mapping(node, "'meters'")
+        for key, (key_node, value_node) in (entries or {}).items():
+            ident = self.declare(reader, "meter", key_node)
+            if ident is None:
+                continue
+            fields = reader.mapping(value_node, f"meter '{key}'", keys.METER)
+            if fields is None:
+                continue
+            what = f"meter '{ident}'"
+
+            def number(name: str, default: int | None, what: str = what, fields: dict[str, tuple[Node, Node]] = fields) -> int | None:
+                if name not in fields:
+                    return default
+                return reader.integer(fields[name][1], f"'{name}' of {what}")
+
+            low = number("min", 0)
+            high = number("max", 100)
+            if low is None or high is None:
+                continue
+            if low > high:
+                reader.error("GS050", f"{what} has min {low} above max {high}", fields.get("min", (value_node, value_node))[1])
+                continue
+            start = number("start", low)
+            if start is None:
+                continue
+            if not low <= start <= high:
+                reader.error("GS050", f"{what} starts at {start}, outside its bounds {low}..{high}", fields["start"][1])
+                continue
+            label = reader.text(fields["label"][1], f"'label' of {what}") if "label" in fields else ident.replace("_", " ").capitalize()
+            visible = reader.boolean(fields["visible"][1], f"'visible' of {what}") if "visible" in fields else True
+            display = "number"
+            if "display" in fields:
+                display_value = reader.text(fields["display"][1], f"'display' of {what}")
+                if display_value is not None and display_value not in keys.METER_DISPLAYS:
+                    reader.error(
+                        "GS013",
+                        f"'display' of {what} must be one of {', '.join(keys.METER_DISPLAYS)},"
+                        f" got '{display_value}'",
+                        fields["display"][1],
+                    )
+                elif display_value is not None:
+                    display = display_value
+            tiers = self.read_tiers(reader, fields["tiers"][1], ident, low, high) if "tiers" in fields else ()
+            self.meters[ident] = Meter(
+                id=ident,
+                label=label or ident,
+                min=low,
+                max=high,
+                start=start,
+                location=reader.source.location(key_node),
+                visible=True if visible is None else visible,
+                display=display,
+                tiers=tiers,
+            )
+
+    def read_tiers(self, reader: NodeReader, node: Node, meter: str, low: int, high: int) -> tuple[Tier, ...]:
+        items = reader.sequence(node, f"'tiers' of meter '{meter}'")
+        if items is None:
+            return ()
+        tiers: list[tuple[Tier, Node]] = []
+        seen: set[str] = set()
+        for index, item in enumerate(items, 1):
+            what = f"tier {index} of meter '{meter}'"
+            fields = reader.mapping(item, what, keys.TIER, keys.TIER_REQUIRED)
+            if fields is None or not keys.TIER_REQUIRED <= fields.keys():
+                continue
+            ident = reader.identifier(fields["id"][1], f"id of {what}")
+            label = reader.text(fields["label"][1], f"'label' of {what}")
+            tier_min = reader.integer(fields["min"][1], f"'min' of {what}")
+            tier_max = reader.integer(fields["max"][1], f"'max' of {what}")
+            if ident is None or label is None or tier_min is None or tier_max is None:
+                continue
+            if ident in seen:
+                reader.error("GS015", f"meter '{meter}' has two tiers named '{ident}'", fields["id"][1])
+                continue
+            seen.add(ident)
+            if tier_min > tier_max:
+                reader.error("GS050", f"tier '{ident}' has min {tier_min} above max {tier_max}", fields["min"][1])
+                continue
+            if tier_min < low or tier_max > high:
+                reader.error(
+                    "GS053",
+                    f"tier '{ident}' spans {tier_min}..{tier_max}, outside meter '{meter}''s bounds {low}..{high}",
+                    item,
+                )
+                continue
+            privileges = reader.text_list(fields["privileges"][1], f"'privileges' of tier '{ident}'") if "privileges" in fields else ()
+            sanctions = reader.text_list(fields["sanctions"][1], f"'sanctions' of tier '{ident}'") if "sanctions" in fields else ()
+            tier = Tier(ident, label, tier_min, tier_max, reader.source.location(item), privileges, sanctions)
+            tiers.append((tier, item))
+        ordered = sorted(tiers, key=lambda pair: pair[0].min)
+        if ordered and len(ordered) == len(items):
+            expected = low
+            for tier, item in ordered:
+                if tier.min > expected:
+                    reader.error(
+                        "GS051",
+                        f"no tier of meter '{meter}' covers {expected}..{tier.min - 1}:"
+                        f" extend a neighbouring tier to close the gap",
+                        item,
+                    )
+                elif tier.min < expected:
+                    reader.error(
+                        "GS052",
+                        f"tier '{tier.id}' starts at {tier.min}, inside the tier below it (which ends at"
+                        f" {expected - 1}): start it at {expected}",
+                        item,
+                    )
+                expected = max(expected, tier.max + 1)
+            if expected <= high:
+                reader.error(
+                    "GS051",
+                    f"no tier of meter '{meter}' covers {expected}..{high}: extend the top tier",
+                    ordered[-1][1],
+                )
+        return tuple(tier for tier, _ in ordered)
+
+    def read_flags(self, reader: NodeReader, node: Node) -> None:
+        for key, (key_node, value_node) in (reader.mapping(node, "'flags'") or {}).items():
+            ident = self.declare(reader, "flag", key_node)
+            if ident is None:
+                continue
+            default = reader.boolean(value_node, f"the default of flag '{key}'")
+            if default is not None:
+                self.flags[ident] = Flag(ident, default, reader.source.location(key_node))
+
+    def read_variables(self, reader: NodeReader, node: Node) -> None:
+        for key, (key_node, value_node) in (reader.mapping(node, "'variables'") or {}).items():
+            ident = self.declare(reader, "variable", key_node)
+            if ident is None:
+                continue
+            value = reader.scalar(value_node, f"the default of variable '{key}'")
+            if isinstance(value, bool) or value is None:
+                if isinstance(value_node, ScalarNode):
+                    reader.error(
+                        "GS012",
+                        f"the default of variable '{key}' must be a number or text, got {describe(value_node)}"
+                        + (" (true/false values are flags: declare it under 'flags')" if isinstance(value, bool) else ""),
+                        value_node,
+                    )
+                continue
+            self.variables[ident] = Variable(ident, value, reader.source.location(key_node))
+
+    # ---------------------------------------------------------------- scenes
+
+    def read_scenes(self, reader: NodeReader, node: Node) -> None:
+        for key, (key_node, value_node) in (reader.mapping(node, "'scenes'") or {}).items():
+            ident = reader.identifier(key_node, "scene id")
+            if ident is None:
+                continue
+            if ident in self.scenes:
+                reader.error(
+                    "GS015",
+                    f"scene '{ident}' is already defined at {self.scenes[ident].location}: scene ids must be unique",
+                    key_node,
+                )
+                continue
+            draft = self.read_scene(reader, ident, key_node, value_node)
+            if draft is not None:
+                self.scenes[ident] = draft
+
+    def read_scene(self, reader: NodeReader, ident: str, key_node: Node, node: Node) -> _SceneDraft | None:
+        what = f"scene '{ident}'"
+        fields = reader.mapping(node, what, keys.SCENE, keys.SCENE_REQUIRED)
+        if fields is None:
+            return None
+        location = reader.source.location(key_node)
+        passages: tuple[Passage, ...] = ()
+        if "text" in fields:
+            passages = self.read_passages(reader, fields["text"][1], what)
+        title = reader.text(fields["title"][1], f"'title' of {what}") if "title" in fields else None
+        on_enter = self.read_effects(reader, fields["on_enter"][1], f"'on_enter' of {what}") if "on_enter" in fields else []
+        tags = reader.text_list(fields["tags"][1], f"'tags' of {what}") if "tags" in fields else ()
+        ending = self.read_ending(reader, fields["ending"][1], what) if "ending" in fields else None
+        choices: list[_ChoiceDraft] = []
+        if "choices" in fields:
+            items = reader.sequence(fields["choices"][1], f"'choices' of {what}")
+            ids: dict[str, Node] = {}
+            for index, item in enumerate(items or [], 1):
+                choice = self.read_choice(reader, item, index, ident)
+                if choice is None:
+                    continue
+                if choice.id in ids:
+                    reader.error(
+                        "GS026",
+                        f"{what} has two choices with id '{choice.id}': give each its own id",
+                        item,
+                    )
+                    continue
+                ids[choice.id] = item
+                choices.append(choice)
+            if ending is not None and items:
+                reader.error(
+                    "GS025",
+                    f"{what} is an ending, so it cannot offer choices: remove 'choices' or 'ending'",
+                    fields["choices"][0],
+                )
+        return _SceneDraft(ident, location, passages, title, on_enter, choices, tags, ending)
+
+    def read_passages(self, reader: NodeReader, node: Node, what: str) -> tuple[Passage, ...]:
+        if isinstance(node, ScalarNode):
+            template = self.template(reader, node, f"text of {what}", required=True)
+            return (Passage(template),) if template is not None else ()
+        items = reader.sequence(node, f"text of {what}")
+        if items is None:
+            return ()
+        if not items:
+            reader.error("GS024", f"{what} has no text: write what the player reads", node)
+            return ()
+        passages = []
+        for index, item in enumerate(items, 1):
+            where = f"passage {index} of {what}"
+            if isinstance(item, ScalarNode):
+                template = self.template(reader, item, where, required=True)
+                if template is not None:
+                    passages.append(Passage(template))
+                continue
+            fields = reader.mapping(item, where, keys.PASSAGE, keys.PASSAGE_REQUIRED)
+            if fields is None or "text" not in fields:
+                continue
+            text = self.template(reader, fields["text"][1], f"text of {where}", required=True)
+            condition = self.expression(reader, fields["if"][1], "condition", f"'if' of {where}") if "if" in fields else None
+            otherwise = self.template(reader, fields["else"][1], f"'else' of {where}", required=True) if "else" in fields else None
+            if text is not None:
+                passages.append(Passage(text, condition, otherwise))
+        return tuple(passages)
+
+    def read_ending(self, reader: NodeReader, node: Node, what: str) -> Ending | None:
+        location = reader.source.location(node)
+        if isinstance(node, ScalarNode):
+            title = reader.text(node, f"'ending' of {what}")
+            if title is not None and not title.strip():
+                reader.error("GS024", f"the ending of {what} needs a title", node)
+                return None
+            return Ending(title, location) if title is not None else None
+        fields = reader.mapping(node, f"'ending' of {what}", keys.ENDING, keys.ENDING_REQUIRED)
+        if fields is None or "title" not in fields:
+            return None
+        title = reader.text(fields["title"][1], f"title of the ending of {what}")
+        epithet = reader.text(fields["epithet"][1], f"epithet of the ending of {what}") if "epithet" in fields else None
+        return Ending(title, location, epithet) if title is not None else None
+
+    def read_choice(self, reader: NodeReader, node: Node, index: int, scene: str) -> _ChoiceDraft | None:
+        what = f"choice {index} of scene '{scene}'"
+        fields = reader.mapping(node, what, keys.CHOICE, keys.CHOICE_REQUIRED)
+        if fields is None:
+            return None
+        ident = f"c{index}"
+        if "id" in fields:
+            explicit = reader.identifier(fields["id"][1], f"id of {what}")
+            if explicit is None:
+                return None
+            ident = explicit
+        text = self.template(reader, fields["text"][1], f"text of {what}", required=True) if "text" in fields else None
+        goto_node = fields["goto"][1] if "goto" in fields else None
+        goto = reader.text(goto_node, f"'goto' of {what}") if goto_node is not None else None
+        condition = self.expression(reader, fields["if"][1], "condition", f"'if' of {what}") if "if" in fields else None
+        requires = self.expression(reader, fields["requires"][1], "condition", f"'requires' of {what}") if "requires" in fields else None
+        locked = self.template(reader, fields["locked"][1], f"'locked' of {what}", required=True) if "locked" in fields else None
+        if locked is not None and "requires" not in fields:
+            reader.error(
+                "GS027",
+                f"{what} has a 'locked' reason but no 'requires', so it is never locked:"
+                " add 'requires' or remove 'locked'",
+                fields["locked"][0],
+            )
+        if "requires" in fields and "locked" not in fields:
+            reader.error(
+                "GS028",
+                f"{what} can be locked but has no 'locked' reason: tell the player why in 'locked'",
+                fields["requires"][0],
+            )
+        effects = self.read_effects(reader, fields["effects"][1], f"'effects' of {what}") if "effects" in fields else []
+        sticky = reader.boolean(fields["sticky"][1], f"'sticky' of {what}") if "sticky" in fields else False
+        tags = reader.text_list(fields["tags"][1], f"'tags' of {what}") if "tags" in fields else ()
+        if text is None:
+            return None
+        return _ChoiceDraft(
+            ident, text, goto, goto_node, reader.source.location(node), condition, requires,
+            locked, effects, bool(sticky), tags,
+        )
+
+    def read_effects(self, reader: NodeReader, node: Node, what: str) -> list[_EffectDraft]:
+        items = reader.sequence(node, what)
+        drafts: list[_EffectDraft] = []
+        for index, item in enumerate(items or [], 1):
+            where = f"effect {index} of {what}"
+            fields = reader.mapping(item, where, keys.EFFECT_OPERATIONS)
+            if fields is None:
+                continue
+            if len(fields) != 1:
+                found = ", ".join(fields) or "none"
+                reader.error(
+                    "GS041",
+                    f"{where} must have exactly one of set, add, subtract; found: {found}."
+                    " Write each operation as its own list item",
+                    item,
+                )
+                continue
+            ((op, (_, targets_node)),) = fields.items()
+            targets = reader.mapping(targets_node, f"'{op}' in {where}")
+            if targets is None:
+                continue
+            if not targets:
+                reader.error("GS041", f"'{op}' in {where} names no target: write {op}: {{meter: 5}}", targets_node)
+            for target, (target_node, value_node) in targets.items():
+                if not isinstance(value_node, ScalarNode):
+                    reader.error(
+                        "GS012",
+                        f"the value for '{target}' in {where} must be a number, true/false or an"
+                        f" expression, got {describe(value_node)}",
+                        value_node,
+                    )
+                    continue
+                value = reader.scalar(value_node, f"the value for '{target}'")
+                if value is None:
+                    reader.error("GS012", f"the value for '{target}' in {where} is missing", value_node)
+                    continue
+                drafts.append(_EffectDraft(op, target, target_node, value, value_node, reader.source, where))
+        return drafts
+
+    # ------------------------------------------------------ text and expressions
+
+    def template(self, reader: NodeReader, node: Node, what: str, required: bool = False) -> Template | None:
+        source = reader.text(node, what)
+        if source is None:
+            return None
+        assert isinstance(node, ScalarNode)
+        if required and not source.strip():
+            reader.error("GS024", f"{what} is empty: write what the player reads", node)
+            return None
+        return self.template_from(reader.source, node, source, what)
+
+    def template_from(
+        self,
+        source_file: SourceFile,
+        node: ScalarNode,
+        source: str,
+        what: str,
+        scope: Scope | None = None,
+    ) -> Template | None:
+        location = source_file.location(node)
+        if "{" not in source and "}" not in source:
+            return Template((source,), location)
+        try:
+            pieces = split_template(source)
+        except ExpressionError as error:
+            self.diagnostics.add(error.code, f"{what}: {error.message}", source_file.location_in_scalar(node, error.offset))
+            return None
+        parts: list[str | Expression] = []
+        ok = True
+        for piece in pieces:
+            if not piece.is_expression:
+                parts.append(piece.text)
+                continue
+            expression = self.parse_at(
+                source_file, node, piece.text, piece.offset, "interpolation", f"{{...}} in {what}", scope
+            )
+            if expression is None:
+                ok = False
+            else:
+                parts.append(expression)
+        return Template(tuple(parts), location) if ok else None
+
+    def expression(self, reader: NodeReader, node: Node, role: str, what: str) -> Expression | None:
+        value = reader.scalar(node, what)
+        if value is None:
+            if isinstance(node, ScalarNode):
+                reader.error("GS030", f"{what} is empty: write a condition such as standing >= 600", node)
+            return None
+        assert isinstance(node, ScalarNode)
+        if isinstance(value, bool | int | float):
+            # `if: true` is a literal; the checker still sees it, so types are verified.
+            return self.parse_at(reader.source, node, node.value, 0, role, what)
+        return self.parse_at(reader.source, node, value, 0, role, what)
+
+    def parse_at(
+        self,
+        source_file: SourceFile,
+        node: ScalarNode,
+        text: str,
+        base: int,
+        role: str,
+        what: str,
+        scope: Scope | None = None,
+    ) -> Expression | None:
+        """Parse an expression found at `base` in a scalar; check it now if `scope` is given,
+        else once every file has been read."""
+        parsed = self.parsed.get(text)
+        if parsed is None:
+            try:
+                parsed = parse(text)
+            except ExpressionError as error:
+                parsed = error
+            self.parsed[text] = parsed
+        if isinstance(parsed, ExpressionError):
+            location = source_file.location_in_scalar(node, base + parsed.offset)
+            self.diagnostics.add(parsed.code, f"{what}: {parsed.message}", location)
+            return None
+        location = source_file.location_in_scalar(node, base) if base else source_file.location(node)
+        expression = Expression(text, parsed, location)
+        pending = _PendingExpression(expression, source_file, node, base, role, what)
+        if scope is None:
+            self.pending.append(pending)
+        else:
+            self.check_pending(pending, scope)
+        return expression
+
+    # ---------------------------------------------------------------- finish
+
+    def scope(self) -> Scope:
+        names: dict[str, NameInfo] = {}
+        for meter in self.meters.values():
+            names[meter.id] = NameInfo("meter", NUMBER, meter.min, meter.max)
+        for flag in self.flags.values():
+            names[flag.id] = NameInfo("flag", BOOL)
+        for variable in self.variables.values():
+            kind = TEXT if isinstance(variable.default, str) else NUMBER
+            names[variable.id] = NameInfo("variable", kind)
+        tiers = {m.id: frozenset(t.id for t in m.tiers) for m in self.meters.values() if m.tiers}
+        return Scope(MappingProxyType(names), frozenset(self.scenes), MappingProxyType(tiers))
+
+    def finish(self) -> Story | None:
+        scope = self.scope()
+        for pending in self.pending:
+            self.check_pending(pending, scope)
+        scenes = {ident: self.finish_scene(draft, scope) for ident, draft in self.scenes.items()}
+        self.check_graph(scenes)
+        self.check_unused()
+        if self.diagnostics.has_errors or self.manifest is None:
+            return None
+        return Story(
+            manifest=self.manifest,
+            meters=MappingProxyType(self.meters),
+            flags=MappingProxyType(self.flags),
+            variables=MappingProxyType(self.variables),
+            scenes=MappingProxyType(scenes),
+        )
+
+    def check_pending(self, pending: _PendingExpression, scope: Scope) -> str:
+        expression = pending.expression
+        result = self.checked.get(expression.source)
+        if result is None:
+            result = check(expression.code, scope)
+            self.checked[expression.source] = result
+            self.names_read.update(names_in(expression.code))
+        locate = pending.source.location_in_scalar
+        for problem in result.problems:
+            self.diagnostics.add(problem.code, f"{pending.what}: {problem.message}", locate(pending.node, pending.base + problem.offset))
+        if result.problems:
+            return result.type
+        if pending.role == "condition":
+            if result.type != BOOL:
+                hint = " (compare it: visited(x) > 0, fines >= 10)" if result.type == NUMBER else ""
+                self.diagnostics.add(
+                    "GS034",
+                    f"{pending.what} must be a condition (true or false), but this is"
+                    f" {'a number' if result.type == NUMBER else result.type}{hint}",
+                    expression.location,
+                )
+            elif not result.can_true:
+                bounds = ", ".join(
+                    f"{m} is {self.meters[m].min}..{self.meters[m].max}" for m in sorted(result.meters) if m in self.meters
+                )
+                self.diagnostics.add(
+                    "GS036",
+                    f"{pending.what}: '{expression.source}' can never be true"
+                    + (f" ({bounds})" if bounds else ""),
+                    expression.location,
+                )
+        elif pending.role in (NUMBER, BOOL) and result.type != pending.role:
+            self.diagnostics.add(
+                "GS042",
+                f"{pending.what} needs {'a number' if pending.role == NUMBER else 'true or false'},"
+                f" but '{expression.source}' is {'a number' if result.type == NUMBER else result.type}",
+                expression.location,
+            )
+        return result.type
+
+    def finish_scene(self, draft: _SceneDraft, scope: Scope) -> Scene:
+        choices = tuple(
+            Choice(
+                id=c.id,
+                text=c.text,
+                goto=c.goto or "",
+                location=c.location,
+                condition=c.condition,
+                requires=c.requires,
+                locked=c.locked,
+                effects=self.finish_effects(c.effects, scope),
+                sticky=c.sticky,
+                tags=c.tags,
+            )
+            for c in draft.choices
+        )
+        self.scene_gotos[draft.id] = [(c.goto, c.goto_node, c) for c in draft.choices]
+        return Scene(
+            id=draft.id,
+            passages=draft.passages,
+            location=draft.location,
+            title=draft.title,
+            on_enter=self.finish_effects(draft.on_enter, scope),
+            choices=choices,
+            tags=draft.tags,
+            ending=draft.ending,
+        )
+
+    def finish_effects(self, drafts: list[_EffectDraft], scope: Scope) -> tuple[Effect, ...]:
+        effects: list[Effect] = []
+        for draft in drafts:
+            effect = self.finish_effect(draft, scope)
+            if effect is not None:
+                effects.append(effect)
+        return tuple(effects)
+
+    def finish_effect(self, draft: _EffectDraft, scope: Scope) -> Effect | None:
+        source = draft.source
+        info = scope.names.get(draft.target)
+        if info is None:
+            hint = did_you_mean(draft.target, scope.names)
+            self.diagnostics.add(
+                "GS040",
+                f"{draft.what} changes '{draft.target}', which is not a declared meter, flag or"
+                f" variable{hint}: declare it under meters, flags or variables",
+                source.location(draft.target_node),
+            )
+            return None
+        if draft.op != "set" and info.type != NUMBER:
+            self.diagnostics.add(
+                "GS042",
+                f"{draft.what}: '{draft.op}' needs a number, but {info.kind} '{draft.target}' holds"
+                f" {'true or false' if info.type == BOOL else 'text'}: use 'set'",
+                source.location(draft.target_node),
+            )
+            return None
+        node = draft.value_node
+        value = draft.value
+        what = f"the value for '{draft.target}' in {draft.what}"
+        location = source.location(node)
+        if info.type == TEXT:
+            text = node.value if not isinstance(value, str) else value
+            template = self.template_from(source, node, text, what, scope)
+            if template is None:
+                return None
+            return Effect(draft.op, draft.target, template, source.location(draft.target_node))
+        if isinstance(value, str):
+            expression = self.parse_at(source, node, value, 0, info.type, what, scope)
+            if expression is None:
+                return None
+        else:
+            if isinstance(value, bool) != (info.type == BOOL):
+                wanted = "true or false" if info.type == BOOL else "a number"
+                self.diagnostics.add(
+                    "GS042",
+                    f"{what} must be {wanted}, got {describe(node)}",
+                    location,
+                )
+                return None
+            expression = Expression(node.value, ("lit", 0, value), location)
+            if info.kind == "meter" and draft.op == "set":
+                meter = self.meters[draft.target]
+                if isinstance(value, int | float) and not meter.min <= value <= meter.max:
+                    self.diagnostics.add(
+                        "GS043",
+                        f"{what}: {node.value} is outside meter '{meter.id}''s bounds"
+                        f" {meter.min}..{meter.max}; it will be clamped",
+                        location,
+                    )
+        return Effect(draft.op, draft.target, expression, source.location(draft.target_node))
+
+    def check_graph(self, scenes: dict[str, Scene]) -> None:
+        for scene_id, edges in self.scene_gotos.items():
+            for goto, goto_node, choice in edges:
+                if goto is None or goto_node is None or goto in scenes:
+                    continue
+                self.diagnostics.add(
+                    "GS021",
+                    f"choice '{choice.id}' of scene '{scene_id}' goes to '{goto}', which is not a"
+                    f" scene{did_you_mean(goto, scenes)}",
+                    SourceLocation(choice.location.file, *self._position(goto_node)),
+                )
+        start = self.manifest.start if self.manifest else None
+        if self.start_node is not None and start is not None and start not in scenes:
+            source, node = self.start_node
+            self.diagnostics.add(
+                "GS020",
+                f"the story starts at '{start}', which is not a scene{did_you_mean(start, scenes)}",
+                source.location(node),
+            )
+        for scene in scenes.values():
+            if scene.ending is None and not self.scenes[scene.id].choices:
+                self.diagnostics.add(
+                    "GS022",
+                    f"scene '{scene.id}' is a dead end: it is not an ending and offers no choices."
+                    " Add choices, or mark it with 'ending:'",
+                    scene.location,
+                )
+        if start in scenes:
+            reached = {start}
+            frontier = [start]
+            while frontier:
+                scene = scenes[frontier.pop()]
+                for choice in scene.choices:
+                    if choice.goto in scenes and choice.goto not in reached:
+                        reached.add(choice.goto)
+                        frontier.append(choice.goto)
+            for scene in scenes.values():
+                if scene.id not in reached:
+                    self.diagnostics.add(
+                        "GS023",
+                        f"no path from the start '{start}' reaches scene '{scene.id}': add a choice"
+                        " that goes to it, or remove it",
+                        scene.location,
+                    )
+
+    @staticmethod
+    def _position(node: Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def check_unused(self) -> None:
+        for kind, table in (("meter", self.meters), ("flag", self.flags), ("variable", self.variables)):
+            for ident, item in table.items():
+                if ident in self.names_read:
+                    continue
+                if kind == "meter" and self.meters[ident].visible:
+                    continue  # players read visible meters on screen
+                self.diagnostics.add(
+                    "GS054",
+                    f"{kind} '{ident}' is never read by any condition or text: use it or remove it",
+                    item.location,  # type: ignore[attr-defined]
+                )
+

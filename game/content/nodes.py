@@ -1,0 +1,205 @@
+"""Reading typed values out of YAML nodes, with an attrs-style diagnostic for every mismatch."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from game.content.yaml_source import PLAIN, QUOTED, SourceFile
+from game.core.diagnostics import Diagnostics, did_you_mean
+
+ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+
+Scalar = str | int | float | bool | None
+
+
+def plain_value(node: ScalarNode) -> Scalar:
+    """A scalar's value under YAML 1.2's core schema; quoted scalars are always text."""
+    value: str = node.value
+    if node.tag != PLAIN:
+        return value
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    first = value[0]
+    if first.isdigit() or first in "-+.":
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+    return value
+
+
+def describe(node: Node) -> str:
+    """How a node's kind reads in a message: `a list`, `the number 12`, `the text 'ten'`."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    value = plain_value(node)
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"the number {node.value}"
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return f"the text '{shown}'"
+
+
+class NodeReader:
+    """Typed accessors over one file's nodes; every problem goes to the shared Diagnostics."""
+
+    def __init__(self, source: SourceFile, diagnostics: Diagnostics) -> None:
+        self.source = source
+        self.diagnostics = diagnostics
+
+    def error(self, code: str, message: str, node: Node) -> None:
+        self.diagnostics.add(code, message, self.source.location(node))
+
+    def check_tag(self, node: Node) -> bool:
+        tag = node.tag
+        if tag.startswith("gs:"):
+            return True
+        self.error(
+            "GS003",
+            f"YAML tag '{tag}' is refused: story files may not carry tags; remove it",
+            node,
+        )
+        return False
+
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        allowed: Collection[str] | None = None,
+        required: Collection[str] = (),
+    ) -> dict[str, tuple[Node, Node]] | None:
+        """Keys of a mapping node -> (key node, value node); None when it is not a mapping.
+
+        Reports duplicate keys, keys outside `allowed` (with a suggestion) and missing keys.
+        """
+        if not self.check_tag(node):
+            return None
+        if not isinstance(node, MappingNode):
+            self.error("GS012", f"{what} must be a mapping of keys to values, got {describe(node)}", node)
+            return None
+        fields: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error("GS012", f"a key in {what} must be a name, got {describe(key_node)}", key_node)
+                continue
+            if not self.check_tag(key_node):
+                continue
+            key = key_node.value
+            if key in fields:
+                first = self.source.location(fields[key][0])
+                self.error(
+                    "GS007",
+                    f"'{key}' appears twice in {what} (first at line {first.line}); keep one",
+                    key_node,
+                )
+                continue
+            if allowed is not None and key not in allowed:
+                hint = did_you_mean(key, allowed)
+                if not hint:
+                    hint = "; allowed keys: " + ", ".join(sorted(allowed))
+                self.error("GS010", f"{what} has no key '{key}'{hint}", key_node)
+                continue
+            fields[key] = (key_node, value_node)
+        missing = [key for key in sorted(required) if key not in fields]
+        for key in missing:
+            self.error("GS011", f"{what} needs '{key}'", node)
+        return fields
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        if not self.check_tag(node):
+            return None
+        if not isinstance(node, SequenceNode):
+            self.error("GS012", f"{what} must be a list, got {describe(node)}", node)
+            return None
+        return list(node.value)
+
+    def text(self, node: Node, what: str, allow_empty: bool = True) -> str | None:
+        if not self.check_tag(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.error("GS012", f"{what} must be text, got {describe(node)}", node)
+            return None
+        value = plain_value(node)
+        if not isinstance(value, str):
+            if value is None and allow_empty:
+                return ""
+            self.error(
+                "GS012",
+                f"{what} must be text, got {describe(node)} (put it in quotes: \"{node.value}\")",
+                node,
+            )
+            return None
+        return value
+
+    def integer(self, node: Node, what: str) -> int | None:
+        if not self.check_tag(node):
+            return None
+        value = plain_value(node) if isinstance(node, ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, int):
+            extra = " (meters count in whole numbers)" if isinstance(value, float) else ""
+            self.error("GS012", f"{what} must be a whole number, got {describe(node)}{extra}", node)
+            return None
+        return value
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        if not self.check_tag(node):
+            return None
+        value = plain_value(node) if isinstance(node, ScalarNode) else None
+        if not isinstance(value, bool):
+            self.error("GS012", f"{what} must be true or false, got {describe(node)}", node)
+            return None
+        return value
+
+    def scalar(self, node: Node, what: str) -> Scalar:
+        if not self.check_tag(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.error("GS012", f"{what} must be a single value, got {describe(node)}", node)
+            return None
+        return plain_value(node)
+
+    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+        items = self.sequence(node, what)
+        if items is None:
+            return ()
+        result = []
+        for index, item in enumerate(items, 1):
+            value = self.text(item, f"item {index} of {what}", allow_empty=False)
+            if value is not None:
+                result.append(value)
+        return tuple(result)
+
+    def identifier(self, node: Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if not ID.match(value):
+            self.error(
+                "GS014",
+                f"{what} '{value}' is not a valid id: use letters, digits and underscores,"
+                " starting with a letter",
+                node,
+            )
+            return None
+        return value
+
+
+def is_quoted(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == QUOTED

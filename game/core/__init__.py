@@ -1,0 +1,1 @@
+"""Pure model and runtime: no pygame, no yaml, no file I/O."""

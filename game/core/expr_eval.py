@@ -1,0 +1,125 @@
+"""Evaluation of checked expressions: each code tree is turned once into nested closures.
+
+Closures are as fast as Python gets without generating source text (which would mean `eval`).
+The state they read comes from an Environment passed at each call: nothing global.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from typing import Protocol
+
+from game.core.expressions import Code, Value
+
+
+class Environment(Protocol):
+    """What an expression may read: current values, visit counts, tiers."""
+
+    def value(self, name: str) -> Value: ...
+
+    def visits(self, scene: str) -> int: ...
+
+    def tier(self, meter: str) -> str: ...
+
+
+Evaluator = Callable[[Environment], Value]
+
+
+class EvaluationError(Exception):
+    """A problem only play can reveal (division by zero): message and offset in the source."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+def round_half_away(number: float) -> int:
+    """Round as people do (2.5 -> 3, -2.5 -> -3), not as Python's banker's round does."""
+    return int(math.floor(abs(number) + 0.5)) * (1 if number >= 0 else -1)
+
+
+_ARITHMETIC: dict[str, Callable[[float, float], Value]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+}
+_COMPARE: dict[str, Callable[[object, object], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,  # type: ignore[dict-item]
+    "<=": operator.le,  # type: ignore[dict-item]
+    ">": operator.gt,  # type: ignore[dict-item]
+    ">=": operator.ge,  # type: ignore[dict-item]
+}
+
+
+def compile_code(code: Code) -> Evaluator:
+    kind = code[0]
+    if kind == "lit":
+        value = code[2]
+        return lambda env: value
+    if kind == "name":
+        name = code[2]
+        return lambda env: env.value(name)
+    if kind == "neg":
+        inner = compile_code(code[2])
+        return lambda env: -inner(env)  # type: ignore[operator]
+    if kind == "not":
+        inner = compile_code(code[2])
+        return lambda env: not inner(env)
+    if kind == "bin":
+        return _compile_binary(code)
+    if kind == "call":
+        return _compile_call(code)
+    raise ValueError(f"not an expression node: {kind!r}")
+
+
+def _compile_binary(code: Code) -> Evaluator:
+    _, offset, op, left_code, right_code = code
+    left = compile_code(left_code)
+    right = compile_code(right_code)
+    if op == "and":
+        return lambda env: bool(left(env)) and bool(right(env))
+    if op == "or":
+        return lambda env: bool(left(env)) or bool(right(env))
+    if op in _COMPARE:
+        compare = _COMPARE[op]
+        return lambda env: compare(left(env), right(env))
+    if op in _ARITHMETIC:
+        arithmetic = _ARITHMETIC[op]
+        return lambda env: arithmetic(left(env), right(env))  # type: ignore[arg-type]
+
+    def divide(env: Environment) -> Value:
+        divisor = right(env)
+        if divisor == 0:
+            raise EvaluationError(f"'{op}' by zero", offset)
+        dividend = left(env)
+        if op == "/":
+            return dividend / divisor  # type: ignore[operator]
+        return dividend % divisor  # type: ignore[operator]
+
+    return divide
+
+
+def _compile_call(code: Code) -> Evaluator:
+    _, _, name, arg_codes = code
+    if name == "visited":
+        scene = arg_codes[0][2]
+        return lambda env: env.visits(scene)
+    if name == "tier":
+        meter = arg_codes[0][2]
+        return lambda env: env.tier(meter)
+    args = [compile_code(arg) for arg in arg_codes]
+    if name == "min":
+        return lambda env: min(arg(env) for arg in args)  # type: ignore[type-var]
+    if name == "max":
+        return lambda env: max(arg(env) for arg in args)  # type: ignore[type-var]
+    only = args[0]
+    if name == "abs":
+        return lambda env: abs(only(env))  # type: ignore[arg-type]
+    if name == "round":
+        return lambda env: round_half_away(only(env))  # type: ignore[arg-type]
+    raise ValueError(f"unknown function {name!r}")

@@ -1,0 +1,196 @@
+"""A compiled Story to and from plain JSON data (lists and dicts), for the compiled cache.
+
+Objects become positional lists rather than dicts: the cache is read on every warm start, and
+lists are smaller and quicker to decode. Locations name their file by index into one table.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+from game.core.diagnostics import Diagnostic, Severity, SourceLocation
+from game.core.expressions import from_json as code_from_json
+from game.core.story import (
+    Choice,
+    Effect,
+    Ending,
+    Expression,
+    Flag,
+    Manifest,
+    Meter,
+    Passage,
+    Scene,
+    Story,
+    Template,
+    Tier,
+    Variable,
+)
+
+Json = Any
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.files: dict[str, int] = {}
+
+    def loc(self, location: SourceLocation) -> Json:
+        index = self.files.setdefault(location.file, len(self.files))
+        return [index, location.line, location.column]
+
+    def expr(self, expression: Expression | None) -> Json:
+        if expression is None:
+            return None
+        return [expression.source, expression.code, self.loc(expression.location)]
+
+    def template(self, template: Template | None) -> Json:
+        if template is None:
+            return None
+        parts = [part if isinstance(part, str) else self.expr(part) for part in template.parts]
+        return [parts, self.loc(template.location)]
+
+    def effect(self, effect: Effect) -> Json:
+        value = effect.value
+        encoded = ["t", self.template(value)] if isinstance(value, Template) else ["e", self.expr(value)]
+        return [effect.op, effect.target, encoded, self.loc(effect.location)]
+
+    def choice(self, c: Choice) -> Json:
+        return [
+            c.id, self.template(c.text), c.goto, self.loc(c.location), self.expr(c.condition),
+            self.expr(c.requires), self.template(c.locked), [self.effect(e) for e in c.effects],
+            c.sticky, list(c.tags),
+        ]
+
+    def scene(self, s: Scene) -> Json:
+        passages = [
+            [self.template(p.text), self.expr(p.condition), self.template(p.otherwise)]
+            for p in s.passages
+        ]
+        ending = None
+        if s.ending is not None:
+            ending = [s.ending.title, self.loc(s.ending.location), s.ending.epithet]
+        return [
+            s.id, passages, self.loc(s.location), s.title, [self.effect(e) for e in s.on_enter],
+            [self.choice(c) for c in s.choices], list(s.tags), ending,
+        ]
+
+    def meter(self, m: Meter) -> Json:
+        tiers = [
+            [t.id, t.label, t.min, t.max, self.loc(t.location), list(t.privileges), list(t.sanctions)]
+            for t in m.tiers
+        ]
+        return [m.id, m.label, m.min, m.max, m.start, self.loc(m.location), m.visible, m.display, tiers]
+
+
+def story_to_json(story: Story) -> Json:
+    enc = _Encoder()
+    m = story.manifest
+    manifest = [
+        m.id, m.title, m.version, m.start, enc.loc(m.location), list(m.authors), m.language,
+        m.description, m.estimated_minutes, list(m.content_notes), m.age_guidance,
+    ]
+    body = {
+        "manifest": manifest,
+        "meters": [enc.meter(meter) for meter in story.meters.values()],
+        "flags": [[f.id, f.default, enc.loc(f.location)] for f in story.flags.values()],
+        "variables": [[v.id, v.default, enc.loc(v.location)] for v in story.variables.values()],
+        "scenes": [enc.scene(scene) for scene in story.scenes.values()],
+    }
+    body["files"] = list(enc.files)
+    return body
+
+
+class _Decoder:
+    def __init__(self, files: list[str]) -> None:
+        self.files = files
+        # One SourceLocation per distinct place: cheap to build, and shared like the strings.
+        self.locations: dict[tuple[int, int, int], SourceLocation] = {}
+
+    def loc(self, data: Json) -> SourceLocation:
+        key = (data[0], data[1], data[2])
+        location = self.locations.get(key)
+        if location is None:
+            location = SourceLocation(self.files[data[0]], data[1], data[2])
+            self.locations[key] = location
+        return location
+
+    def expr(self, data: Json) -> Expression | None:
+        if data is None:
+            return None
+        return Expression(data[0], code_from_json(data[1]), self.loc(data[2]))
+
+    def template(self, data: Json) -> Template | None:
+        if data is None:
+            return None
+        parts = tuple(part if isinstance(part, str) else self.expr(part) for part in data[0])
+        return Template(parts, self.loc(data[1]))  # type: ignore[arg-type]
+
+    def effect(self, data: Json) -> Effect:
+        kind, value = data[2]
+        decoded = self.template(value) if kind == "t" else self.expr(value)
+        assert decoded is not None
+        return Effect(data[0], data[1], decoded, self.loc(data[3]))
+
+    def choice(self, d: Json) -> Choice:
+        text = self.template(d[1])
+        assert text is not None
+        return Choice(
+            id=d[0], text=text, goto=d[2], location=self.loc(d[3]), condition=self.expr(d[4]),
+            requires=self.expr(d[5]), locked=self.template(d[6]),
+            effects=tuple(self.effect(e) for e in d[7]), sticky=d[8], tags=tuple(d[9]),
+        )
+
+    def passage(self, d: Json) -> Passage:
+        text = self.template(d[0])
+        assert text is not None
+        return Passage(text, self.expr(d[1]), self.template(d[2]))
+
+    def scene(self, d: Json) -> Scene:
+        ending = None if d[7] is None else Ending(d[7][0], self.loc(d[7][1]), d[7][2])
+        return Scene(
+            id=d[0], passages=tuple(self.passage(p) for p in d[1]), location=self.loc(d[2]),
+            title=d[3], on_enter=tuple(self.effect(e) for e in d[4]),
+            choices=tuple(self.choice(c) for c in d[5]), tags=tuple(d[6]), ending=ending,
+        )
+
+    def meter(self, d: Json) -> Meter:
+        tiers = tuple(
+            Tier(t[0], t[1], t[2], t[3], self.loc(t[4]), tuple(t[5]), tuple(t[6])) for t in d[8]
+        )
+        return Meter(d[0], d[1], d[2], d[3], d[4], self.loc(d[5]), d[6], d[7], tiers)
+
+
+def story_from_json(data: Json) -> Story:
+    """Rebuild a Story; raises KeyError, IndexError, TypeError or ValueError on damaged data."""
+    dec = _Decoder(list(data["files"]))
+    m = data["manifest"]
+    manifest = Manifest(
+        id=m[0], title=m[1], version=m[2], start=m[3], location=dec.loc(m[4]),
+        authors=tuple(m[5]), language=m[6], description=m[7], estimated_minutes=m[8],
+        content_notes=tuple(m[9]), age_guidance=m[10],
+    )
+    meters = {meter.id: meter for meter in (dec.meter(d) for d in data["meters"])}
+    flags = {d[0]: Flag(d[0], d[1], dec.loc(d[2])) for d in data["flags"]}
+    variables = {d[0]: Variable(d[0], d[1], dec.loc(d[2])) for d in data["variables"]}
+    scenes = {scene.id: scene for scene in (dec.scene(d) for d in data["scenes"])}
+    return Story(
+        manifest=manifest,
+        meters=MappingProxyType(meters),
+        flags=MappingProxyType(flags),
+        variables=MappingProxyType(variables),
+        scenes=MappingProxyType(scenes),
+    )
+
+
+def diagnostics_to_json(items: list[Diagnostic]) -> Json:
+    return [d.as_json() for d in items]
+
+
+def diagnostics_from_json(data: Json) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            d["code"], Severity(d["severity"]), d["message"],
+            SourceLocation(d["file"], d["line"], d["column"]),
+        )
+        for d in data
+    ]
