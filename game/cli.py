@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from game.content.files import StoryStats
 from game.core.diagnostics import Diagnostic, Severity
 
 EXIT_OK = 0
@@ -36,23 +37,24 @@ def _story_folders(paths: Sequence[str]) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "story.yaml").is_file()) if root.is_dir() else []
 
 
-def _summary(folder: Path, diagnostics: list[Diagnostic], story: object) -> str:
-    from game.core.story import Story
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
+
+def _summary(folder: Path, diagnostics: list[Diagnostic], stats: StoryStats | None) -> str:
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
     errors = len(diagnostics) - warnings
-    if not isinstance(story, Story) or errors:
-        return f"{folder}: {errors} error(s), {warnings} warning(s)"
-    note = f", {warnings} warning(s)" if warnings else ""
+    if stats is None or errors:
+        return f"{folder}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+    note = f", {_count(warnings, 'warning')}" if warnings else ""
     return (
-        f"{folder}: ok: {len(story.scenes)} scenes, {story.choice_count} choices,"
-        f" {len(story.endings)} endings, {story.words:,} words{note}"
+        f"{folder}: ok: {_count(stats.scenes, 'scene')}, {_count(stats.choices, 'choice')},"
+        f" {_count(stats.endings, 'ending')}, {_count(stats.words, 'word')}{note}"
     )
 
 
 def command_check(args: argparse.Namespace) -> int:
-    from game.content.cache import load_story_cached
-    from game.content.loader import load_story
+    from game.content.cache import _fresh_load, load_story_cached
 
     missing = [raw for raw in args.paths if not Path(raw).exists()]
     if missing:
@@ -66,7 +68,7 @@ def command_check(args: argparse.Namespace) -> int:
     failed = False
     summaries = []
     for folder in folders:
-        result = load_story(folder) if args.no_cache else load_story_cached(folder)
+        result = _fresh_load(folder) if args.no_cache else load_story_cached(folder)
         diagnostics = result.diagnostics
         if args.strict:
             diagnostics = [
@@ -78,7 +80,7 @@ def command_check(args: argparse.Namespace) -> int:
         if not args.json:
             for diagnostic in diagnostics:
                 print(diagnostic.format())
-            summaries.append(_summary(folder, diagnostics, result.story))
+            summaries.append(_summary(folder, diagnostics, result.stats))
     if args.json:
         print(json.dumps([d.as_json() for d in everything], indent=2, ensure_ascii=False))
     else:

@@ -13,18 +13,30 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 
 from game.content import keys
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "docs" / "story.schema.json"
 STORY_DIR = ROOT / "story"
-STORY_FILES = sorted(STORY_DIR.rglob("*.yaml"))
+# Every file the loader reads: *.yaml anywhere under story/, hidden folders skipped.
+STORY_FILES = sorted(
+    path
+    for path in STORY_DIR.rglob("*.yaml")
+    if not any(part.startswith(".") for part in path.relative_to(STORY_DIR).parts)
+)
 
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 DEFS: dict[str, Any] = SCHEMA["$defs"]
 VALIDATOR = Draft202012Validator(SCHEMA)
+# Older yaml-language-server releases and some IDEs validate with draft 7 rules.
+DRAFT_7 = Draft7Validator(SCHEMA)
+NEWER_THAN_DRAFT_7 = {
+    "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnchor", "$recursiveRef",
+    "$vocabulary", "dependentRequired", "dependentSchemas", "maxContains", "minContains",
+    "prefixItems", "unevaluatedItems", "unevaluatedProperties",
+}
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -149,6 +161,12 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(SCHEMA)
 
 
+def test_schema_keeps_to_keywords_draft_7_editors_understand() -> None:
+    Draft7Validator.check_schema(SCHEMA)
+    used = {key for node in walk(SCHEMA) if isinstance(node, dict) for key in node}
+    assert not used & NEWER_THAN_DRAFT_7
+
+
 def test_every_ref_points_to_a_definition() -> None:
     refs = {node["$ref"] for node in walk(SCHEMA) if isinstance(node, dict) and "$ref" in node}
     assert refs, "the schema should share its definitions through $ref"
@@ -244,6 +262,8 @@ def test_story_file_matches_the_schema(path: Path) -> None:
 
 def test_complete_story_file_example_matches_the_schema() -> None:
     assert error_report(VALID_STORY) == []
+    assert DRAFT_7.is_valid(VALID_STORY)
+    assert DRAFT_7.is_valid(VALID_CHAPTER)
 
 
 DELETE = object()
@@ -324,6 +344,7 @@ def test_one_mistake_in_a_valid_story_is_reported_where_it_is(
 ) -> None:
     document = edited(VALID_STORY, path, value)
     assert error_at in error_paths(document), error_report(document)
+    assert not DRAFT_7.is_valid(document)
 
 
 @given(st.text(min_size=1).filter(lambda key: key not in keys.STORY_FILE))

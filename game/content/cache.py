@@ -1,8 +1,12 @@
 """The compiled-story cache: validated stories as JSON in the user cache folder, keyed by their sources.
 
 A hit skips YAML entirely. The key hashes the engine version and every source file's path and
-bytes, so an edit, a new file or a new engine all miss. A damaged entry is ignored and rebuilt;
-entries are written atomically so a crash mid-write never leaves a half file behind.
+bytes, so an edit, a new file or a new engine all miss. An entry is JSON lines: a header (key,
+format, checksum of the rest, diagnostics, figures), the story without its scenes, then one line
+per scene, which is parsed only when the scene is first used. A damaged entry fails its checksum
+and is rebuilt; entries are written atomically (temp file, fsync, replace),
+so a crash mid-write never leaves half a file behind. Never pickle: a cache file must not be
+able to run code either.
 """
 
 from __future__ import annotations
@@ -14,24 +18,25 @@ import tempfile
 from pathlib import Path
 
 from game import __version__
-from game.content.loader import LoadResult, load_story, story_files
+from game.content.files import STORY_FILE_NAME, LoadResult, StoryStats, story_files
+from game.content.gc_pause import gc_paused
 from game.core.story_json import (
     diagnostics_from_json,
     diagnostics_to_json,
-    story_from_json,
-    story_to_json,
+    encode_story,
+    story_from_encoded_scenes,
 )
 
 CACHE_ENV = "GOOD_STANDING_CACHE_DIR"
 # Bump when the compiled form changes shape, so old entries miss instead of failing.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 3
 
 
 def default_cache_dir() -> Path:
     override = os.environ.get(CACHE_ENV)
     if override:
         return Path(override)
-    import platformdirs  # imported here: only a cache lookup needs it
+    import platformdirs  # imported here: only a default lookup needs it
 
     return Path(platformdirs.user_cache_dir("good-standing", appauthor=False)) / "stories"
 
@@ -45,52 +50,81 @@ def cache_key(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _fresh_load(folder: Path) -> LoadResult:
+    # The loader (and YAML) are imported only on a miss: a hit never needs them.
+    from game.content.loader import load_story
+
+    return load_story(folder)
+
+
 def load_story_cached(folder: Path, cache_dir: Path | None = None) -> LoadResult:
     """Like load_story, but served from (and stored into) the compiled cache when possible."""
-    if not (folder / "story.yaml").is_file():
-        return load_story(folder)
+    if not (folder / STORY_FILE_NAME).is_file():
+        return _fresh_load(folder)
     directory = cache_dir if cache_dir is not None else default_cache_dir()
     try:
         key = cache_key(folder)
     except OSError:
-        return load_story(folder)
+        return _fresh_load(folder)
     entry = directory / f"{key}.json"
-    cached = _read_entry(entry, key)
-    if cached is not None:
-        return cached
-    result = load_story(folder)
-    if result.story is not None:
-        _write_entry(directory, entry, key, result)
-    return result
+    with gc_paused():
+        cached = _read_entry(entry, key)
+        if cached is not None:
+            return cached
+        result = _fresh_load(folder)
+        if result.story is not None:
+            _write_entry(directory, entry, key, result)
+        return result
 
 
 def _read_entry(entry: Path, key: str) -> LoadResult | None:
     try:
-        data = json.loads(entry.read_bytes())
-        if data["key"] != key or data["format"] != CACHE_FORMAT:
-            return None
-        return LoadResult(story_from_json(data["story"]), diagnostics_from_json(data["diagnostics"]))
-    except FileNotFoundError:
+        data = entry.read_bytes()
+    except OSError:
         return None
-    except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-        # Damaged or foreign: ignore it; the fresh load below overwrites it.
+    try:
+        newline = data.index(b"\n")
+        header = json.loads(data[:newline])
+        body = data[newline + 1 :]
+        if header["key"] != key or header["format"] != CACHE_FORMAT:
+            return None
+        if hashlib.sha256(body).hexdigest() != header["checksum"]:
+            return None
+        meta_line, *scene_lines = body.split(b"\n")
+        story = story_from_encoded_scenes(json.loads(meta_line), scene_lines)
+        stats = StoryStats(*header["stats"])
+        return LoadResult(story, diagnostics_from_json(header["diagnostics"]), stats)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        # Damaged or foreign: ignore it; the fresh load overwrites it.
         return None
 
 
 def _write_entry(directory: Path, entry: Path, key: str, result: LoadResult) -> None:
-    assert result.story is not None
-    data = {
+    assert result.story is not None and result.stats is not None
+    # encode(), not dump(): only whole-value encoding uses the C encoder. Story data is acyclic
+    # by construction, so the circular-reference scan is pure cost.
+    meta, scenes = encode_story(result.story)
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+    # Compact JSON never holds a raw newline (strings escape it), so lines split safely.
+    body = "\n".join([encoder.encode(meta), *map(encoder.encode, scenes)]).encode("utf-8")
+    stats = result.stats
+    header = {
         "key": key,
         "format": CACHE_FORMAT,
-        "story": story_to_json(result.story),
+        "checksum": hashlib.sha256(body).hexdigest(),
+        "stats": [stats.scenes, stats.choices, stats.endings, stats.words],
         "diagnostics": diagnostics_to_json(result.diagnostics),
     }
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=directory, prefix=".entry-", suffix=".tmp")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+            with os.fdopen(handle, "wb") as out:
+                out.write(json.dumps(header, ensure_ascii=False).encode("utf-8"))
+                out.write(b"\n")
+                out.write(body)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(temp, entry)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -31,3 +31,4 @@ CHOICE_REQUIRED = frozenset({"text", "goto"})
 CHOICE = CHOICE_REQUIRED | {"id", "if", "requires", "locked", "effects", "sticky", "tags"}
 
 EFFECT_OPERATIONS = ("set", "add", "subtract")
+EFFECT = frozenset(EFFECT_OPERATIONS)

@@ -8,13 +8,15 @@ in another file, gotos, reachability) run once everything is read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from game.content import keys
+from game.content.files import STORY_FILE_NAME, LoadResult, StoryStats, story_files
+from game.content.gc_pause import gc_paused
 from game.content.nodes import ID, NodeReader, Scalar, describe, plain_value
 from game.content.yaml_source import SourceFile, read_story_file
 from game.core.diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean
@@ -37,7 +39,6 @@ from game.core.story import (
 )
 from game.core.templates import split_template
 
-STORY_FILE_NAME = "story.yaml"
 _STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 
 
@@ -61,7 +62,13 @@ class _EffectDraft:
     value: Scalar
     value_node: ScalarNode
     source: SourceFile
-    what: str
+    index: int
+    list_what: str
+
+    @property
+    def what(self) -> str:
+        # Built only when a message needs it: most effects never produce one.
+        return f"effect {self.index} of {self.list_what}"
 
 
 @dataclass(slots=True)
@@ -91,31 +98,10 @@ class _SceneDraft:
     ending: Ending | None
 
 
-@dataclass(slots=True)
-class LoadResult:
-    story: Story | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.story is not None
-
-
-def story_files(folder: Path) -> list[Path]:
-    """Every *.yaml file of a story, story.yaml first, then sorted; hidden folders skipped."""
-    found = [
-        path
-        for path in folder.rglob("*.yaml")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-    ]
-    found.sort(key=lambda p: (p.relative_to(folder).as_posix() != STORY_FILE_NAME, p.relative_to(folder).as_posix()))
-    return found
-
-
 def load_story(folder: Path) -> LoadResult:
     """Load and validate the story in `folder`. The Story is None when there are errors."""
-    return _StoryBuilder(folder).build()
+    with gc_paused():
+        return _StoryBuilder(folder).build()
 
 
 class _StoryBuilder:
@@ -157,7 +143,8 @@ class _StoryBuilder:
             source, root = read
             self.read_file(source, root, is_manifest=path == manifest_path)
         story = self.finish()
-        return LoadResult(story, self.diagnostics.sorted(), files)
+        stats = StoryStats.of(story) if story is not None else None
+        return LoadResult(story, self.diagnostics.sorted(), stats)
 
     def read_file(self, source: SourceFile, root: Node, is_manifest: bool) -> None:
         reader = NodeReader(source, self.diagnostics)
@@ -545,40 +532,51 @@ class _StoryBuilder:
     def read_effects(self, reader: NodeReader, node: Node, what: str) -> list[_EffectDraft]:
         items = reader.sequence(node, what)
         drafts: list[_EffectDraft] = []
-        for index, item in enumerate(items or [], 1):
-            where = f"effect {index} of {what}"
-            fields = reader.mapping(item, where, keys.EFFECT_OPERATIONS)
+        source = reader.source
+        for index, item in enumerate(items or (), 1):
+            fields = reader.mapping(item, f"effect {index} of {what}", keys.EFFECT)
             if fields is None:
                 continue
             if len(fields) != 1:
                 found = ", ".join(fields) or "none"
                 reader.error(
                     "GS041",
-                    f"{where} must have exactly one of set, add, subtract; found: {found}."
-                    " Write each operation as its own list item",
+                    f"effect {index} of {what} must have exactly one of set, add, subtract;"
+                    f" found: {found}. Write each operation as its own list item",
                     item,
                 )
                 continue
             ((op, (_, targets_node)),) = fields.items()
-            targets = reader.mapping(targets_node, f"'{op}' in {where}")
+            targets = reader.mapping(targets_node, f"'{op}' in effect {index} of {what}")
             if targets is None:
                 continue
             if not targets:
-                reader.error("GS041", f"'{op}' in {where} names no target: write {op}: {{meter: 5}}", targets_node)
+                reader.error(
+                    "GS041",
+                    f"'{op}' in effect {index} of {what} names no target: write {op}: {{meter: 5}}",
+                    targets_node,
+                )
             for target, (target_node, value_node) in targets.items():
                 if not isinstance(value_node, ScalarNode):
                     reader.error(
                         "GS012",
-                        f"the value for '{target}' in {where} must be a number, true/false or an"
-                        f" expression, got {describe(value_node)}",
+                        f"the value for '{target}' in effect {index} of {what} must be a number,"
+                        f" true/false or an expression, got {describe(value_node)}",
                         value_node,
                     )
                     continue
                 value = reader.scalar(value_node, f"the value for '{target}'")
                 if value is None:
-                    reader.error("GS012", f"the value for '{target}' in {where} is missing", value_node)
+                    if value_node.tag.startswith("gs:"):
+                        reader.error(
+                            "GS012",
+                            f"the value for '{target}' in effect {index} of {what} is missing",
+                            value_node,
+                        )
                     continue
-                drafts.append(_EffectDraft(op, target, target_node, value, value_node, reader.source, where))
+                drafts.append(
+                    _EffectDraft(op, target, target_node, value, value_node, source, index, what)
+                )
         return drafts
 
     # ------------------------------------------------------ text and expressions

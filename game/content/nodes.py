@@ -18,6 +18,7 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 
 Scalar = str | int | float | bool | None
+_KEY_TAGS = frozenset({PLAIN, QUOTED})
 
 
 def plain_value(node: ScalarNode) -> Scalar:
@@ -82,8 +83,8 @@ class NodeReader:
         self,
         node: Node,
         what: str,
-        allowed: Collection[str] | None = None,
-        required: Collection[str] = (),
+        allowed: frozenset[str] | None = None,
+        required: frozenset[str] = frozenset(),
     ) -> dict[str, tuple[Node, Node]] | None:
         """Keys of a mapping node -> (key node, value node); None when it is not a mapping.
 
@@ -94,6 +95,20 @@ class NodeReader:
         if not isinstance(node, MappingNode):
             self.error("GS012", f"{what} must be a mapping of keys to values, got {describe(node)}", node)
             return None
+        pairs = node.value
+        # Fast path for the usual, well-formed mapping: one comprehension and set operations
+        # in C. Anything unusual (a tagged or duplicate key, an unknown or missing one) makes
+        # the sizes or sets disagree and falls through to the loop below, which reports it.
+        try:
+            fast = {key.value: (key, value) for key, value in pairs if key.tag in _KEY_TAGS}
+        except TypeError:  # a list or mapping used as a key
+            fast = {}
+        if (
+            len(fast) == len(pairs)
+            and (allowed is None or fast.keys() <= allowed)
+            and fast.keys() >= required
+        ):
+            return fast
         fields: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -131,6 +146,8 @@ class NodeReader:
         return list(node.value)
 
     def text(self, node: Node, what: str, allow_empty: bool = True) -> str | None:
+        if node.tag == QUOTED:  # quoted and block scalars: always text, the common case
+            return node.value  # type: ignore[no-any-return]
         if not self.check_tag(node):
             return None
         if not isinstance(node, ScalarNode):
@@ -168,6 +185,8 @@ class NodeReader:
         return value
 
     def scalar(self, node: Node, what: str) -> Scalar:
+        if node.tag == QUOTED:
+            return node.value  # type: ignore[no-any-return]
         if not self.check_tag(node):
             return None
         if not isinstance(node, ScalarNode):

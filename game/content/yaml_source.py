@@ -31,6 +31,12 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _StoryLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    # The composer calls these two hooks for every node to support path resolvers, which we do
+    # not use. C builtins that take the same arguments and do nothing of consequence cost a
+    # third of a Python no-op: about a tenth of the compose time of a large story.
+    descend_resolver = staticmethod(slice)  # descend_resolver(parent, index)
+    ascend_resolver = staticmethod(tuple)  # ascend_resolver()
+
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
             return PLAIN if implicit[0] else QUOTED
@@ -145,7 +151,8 @@ def read_story_file(path: Path, name: str, diagnostics: Diagnostics) -> tuple[So
         return None
     if node is None:
         return source, ScalarNode(PLAIN, "", _mark_at_start(), _mark_at_start())
-    problem_node = _expansion_problem(node)
+    # Without an alias (`*name`) the node count is bounded by the file size already.
+    problem_node = _expansion_problem(node) if "*" in text else None
     if problem_node is not None:
         node_at, message = problem_node
         diagnostics.add("GS004", message, source.location(node_at))

@@ -6,6 +6,8 @@ lists are smaller and quicker to decode. Locations name their file by index into
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -82,22 +84,29 @@ class _Encoder:
         return [m.id, m.label, m.min, m.max, m.start, self.loc(m.location), m.visible, m.display, tiers]
 
 
-def story_to_json(story: Story) -> Json:
+def encode_story(story: Story) -> tuple[Json, list[Json]]:
+    """The story as (everything but the scenes, one JSON value per scene)."""
     enc = _Encoder()
+    scenes = [enc.scene(scene) for scene in story.scenes.values()]
     m = story.manifest
     manifest = [
         m.id, m.title, m.version, m.start, enc.loc(m.location), list(m.authors), m.language,
         m.description, m.estimated_minutes, list(m.content_notes), m.age_guidance,
     ]
-    body = {
+    meta = {
         "manifest": manifest,
         "meters": [enc.meter(meter) for meter in story.meters.values()],
         "flags": [[f.id, f.default, enc.loc(f.location)] for f in story.flags.values()],
         "variables": [[v.id, v.default, enc.loc(v.location)] for v in story.variables.values()],
-        "scenes": [enc.scene(scene) for scene in story.scenes.values()],
+        "scene_ids": list(story.scenes),
+        "files": list(enc.files),  # last: the scenes and the rest above have filled it
     }
-    body["files"] = list(enc.files)
-    return body
+    return meta, scenes
+
+
+def story_to_json(story: Story) -> Json:
+    meta, scenes = encode_story(story)
+    return {**meta, "scenes": scenes}
 
 
 class _Decoder:
@@ -160,26 +169,77 @@ class _Decoder:
         return Meter(d[0], d[1], d[2], d[3], d[4], self.loc(d[5]), d[6], d[7], tiers)
 
 
-def story_from_json(data: Json) -> Story:
-    """Rebuild a Story; raises KeyError, IndexError, TypeError or ValueError on damaged data."""
-    dec = _Decoder(list(data["files"]))
-    m = data["manifest"]
+class LazyScenes(Mapping[str, Scene]):
+    """Scenes decoded on first access: a runner only needs the scenes it visits, so a large
+    story starts in the time it takes to index it. Equal to any mapping of the same scenes."""
+
+    # Mapping's __eq__ compares items, so a lazy and an eager story compare equal.
+
+    __slots__ = ("_decode", "_decoded", "_raw")
+
+    def __init__(self, raw: dict[str, bytes], decode: Callable[[bytes], Scene]) -> None:
+        self._raw = raw
+        self._decode = decode
+        self._decoded: dict[str, Scene] = {}
+
+    def __getitem__(self, key: str) -> Scene:
+        scene = self._decoded.get(key)
+        if scene is None:
+            scene = self._decode(self._raw[key])
+            self._decoded[key] = scene
+        return scene
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def _story(dec: _Decoder, meta: Json, scenes: Mapping[str, Scene]) -> Story:
+    m = meta["manifest"]
     manifest = Manifest(
         id=m[0], title=m[1], version=m[2], start=m[3], location=dec.loc(m[4]),
         authors=tuple(m[5]), language=m[6], description=m[7], estimated_minutes=m[8],
         content_notes=tuple(m[9]), age_guidance=m[10],
     )
-    meters = {meter.id: meter for meter in (dec.meter(d) for d in data["meters"])}
-    flags = {d[0]: Flag(d[0], d[1], dec.loc(d[2])) for d in data["flags"]}
-    variables = {d[0]: Variable(d[0], d[1], dec.loc(d[2])) for d in data["variables"]}
-    scenes = {scene.id: scene for scene in (dec.scene(d) for d in data["scenes"])}
+    meters = {meter.id: meter for meter in (dec.meter(d) for d in meta["meters"])}
+    flags = {d[0]: Flag(d[0], d[1], dec.loc(d[2])) for d in meta["flags"]}
+    variables = {d[0]: Variable(d[0], d[1], dec.loc(d[2])) for d in meta["variables"]}
     return Story(
         manifest=manifest,
         meters=MappingProxyType(meters),
         flags=MappingProxyType(flags),
         variables=MappingProxyType(variables),
-        scenes=MappingProxyType(scenes),
+        scenes=scenes,
     )
+
+
+def story_from_json(data: Json) -> Story:
+    """Rebuild a Story; raises KeyError, IndexError, TypeError or ValueError on damaged data."""
+    dec = _Decoder(list(data["files"]))
+    scenes = MappingProxyType({s.id: s for s in (dec.scene(d) for d in data["scenes"])})
+    return _story(dec, data, scenes)
+
+
+def story_from_encoded_scenes(meta: Json, encoded_scenes: list[bytes]) -> Story:
+    """Rebuild a Story whose scenes stay JSON text (one per scene, in meta's order) until used.
+
+    The caller must have verified the data (the cache does, with a checksum): damage in a
+    scene would surface only when that scene is first looked up.
+    """
+    dec = _Decoder(list(meta["files"]))
+    ids = meta["scene_ids"]
+    if len(ids) != len(encoded_scenes):
+        raise ValueError(f"{len(ids)} scene ids but {len(encoded_scenes)} scenes")
+
+    def decode(raw: bytes) -> Scene:
+        return dec.scene(json.loads(raw))
+
+    return _story(dec, meta, LazyScenes(dict(zip(ids, encoded_scenes, strict=True)), decode))
 
 
 def diagnostics_to_json(items: list[Diagnostic]) -> Json:

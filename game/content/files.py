@@ -1,0 +1,48 @@
+"""Which files make up a story folder, and what loading one produced (no YAML needed here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from game.core.diagnostics import Diagnostic
+from game.core.story import Story
+
+STORY_FILE_NAME = "story.yaml"
+
+
+def story_files(folder: Path) -> list[Path]:
+    """Every *.yaml file of a story, story.yaml first, then by path; hidden folders skipped."""
+    found = []
+    for path in folder.rglob("*.yaml"):
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")):
+            found.append((relative != STORY_FILE_NAME, relative, path))
+    return [path for _, _, path in sorted(found)]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryStats:
+    """The figures `check` reports for a valid story."""
+
+    scenes: int
+    choices: int
+    endings: int
+    words: int
+
+    @classmethod
+    def of(cls, story: Story) -> StoryStats:
+        return cls(len(story.scenes), story.choice_count, len(story.endings), story.words)
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """A load's outcome: the Story (None when there are errors) and every diagnostic."""
+
+    story: Story | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    stats: StoryStats | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.story is not None
