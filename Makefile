@@ -20,6 +20,7 @@ check: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check game tests bench
+	$(PY) -m ruff format --check game bench
 	$(PY) -m mypy
 
 test: lint

@@ -34,7 +34,9 @@ def _story_folders(paths: Sequence[str]) -> list[Path]:
             folders.append(path)
         return folders
     root = _default_story_root()
-    return sorted(p for p in root.iterdir() if (p / "story.yaml").is_file()) if root.is_dir() else []
+    return (
+        sorted(p for p in root.iterdir() if (p / "story.yaml").is_file()) if root.is_dir() else []
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -113,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print diagnostics as a JSON list")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument(
-        "--no-cache", action="store_true", help="load from the YAML even when a compiled copy exists"
+        "--no-cache",
+        action="store_true",
+        help="load from the YAML even when a compiled copy exists",
     )
     check.set_defaults(handler=command_check)
     play = commands.add_parser("play", help="play a story (not built yet)")

@@ -4,7 +4,7 @@ A hit skips YAML entirely. The key hashes the engine version and every source fi
 bytes, so an edit, a new file or a new engine all miss. An entry is JSON lines: a header (key,
 format, checksum of the rest, diagnostics, figures), the story without its scenes, then one line
 per scene, which is parsed only when the scene is first used. A damaged entry fails its checksum
-and is rebuilt; entries are written atomically (temp file, fsync, replace),
+and is rebuilt; entries are written to a temp file and renamed into place,
 so a crash mid-write never leaves half a file behind. Never pickle: a cache file must not be
 able to run code either.
 """
@@ -123,8 +123,8 @@ def _write_entry(directory: Path, entry: Path, key: str, result: LoadResult) -> 
                 out.write(json.dumps(header, ensure_ascii=False).encode("utf-8"))
                 out.write(b"\n")
                 out.write(body)
-                out.flush()
-                os.fsync(out.fileno())
+            # No fsync: unlike a save, a torn cache entry loses nothing; it fails its checksum
+            # and is rebuilt. The rename still keeps readers from ever seeing half a file.
             os.replace(temp, entry)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -17,9 +17,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from game.content import keys
 from game.content.files import STORY_FILE_NAME, LoadResult, StoryStats, story_files
 from game.content.gc_pause import gc_paused
-from game.content.nodes import ID, NodeReader, Scalar, describe, plain_value
+from game.content.nodes import NodeReader, Scalar, describe, plain_value
 from game.content.yaml_source import SourceFile, read_story_file
-from game.core.diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean
+from game.core.diagnostics import Diagnostics, SourceLocation, did_you_mean
 from game.core.expr_check import BOOL, NUMBER, TEXT, CheckResult, NameInfo, Scope, check
 from game.core.expressions import Code, ExpressionError, names_in, parse
 from game.core.story import (
@@ -150,10 +150,18 @@ class _StoryBuilder:
         reader = NodeReader(source, self.diagnostics)
         if isinstance(root, ScalarNode) and root.value == "" and plain_value(root) is None:
             if is_manifest:
-                reader.error("GS011", f"{STORY_FILE_NAME} is empty: it needs id, title, version and start", root)
+                reader.error(
+                    "GS011",
+                    f"{STORY_FILE_NAME} is empty: it needs id, title, version and start",
+                    root,
+                )
             return
         if not isinstance(root, MappingNode):
-            reader.error("GS006", f"the file must be a mapping of keys (scenes:, meters:, ...), got {describe(root)}", root)
+            reader.error(
+                "GS006",
+                f"the file must be a mapping of keys (scenes:, meters:, ...), got {describe(root)}",
+                root,
+            )
             return
         fields = reader.mapping(root, "the file", allowed=None)
         if fields is None:
@@ -169,7 +177,9 @@ class _StoryBuilder:
                 )
             elif key not in keys.MANIFEST:
                 allowed = keys.STORY_FILE if is_manifest else keys.CHAPTER_FILE
-                hint = did_you_mean(key, allowed) or "; top-level keys: " + ", ".join(sorted(allowed))
+                hint = did_you_mean(key, allowed) or "; top-level keys: " + ", ".join(
+                    sorted(allowed)
+                )
                 reader.error("GS010", f"the file has no key '{key}'{hint}", key_node)
         if is_manifest:
             self.read_manifest(reader, root, fields)
@@ -184,7 +194,9 @@ class _StoryBuilder:
 
     # -------------------------------------------------------------- manifest
 
-    def read_manifest(self, reader: NodeReader, root: Node, fields: dict[str, tuple[Node, Node]]) -> None:
+    def read_manifest(
+        self, reader: NodeReader, root: Node, fields: dict[str, tuple[Node, Node]]
+    ) -> None:
         for key in sorted(keys.MANIFEST_REQUIRED - fields.keys()):
             reader.error("GS011", f"{STORY_FILE_NAME} needs '{key}'", root)
 
@@ -210,10 +222,18 @@ class _StoryBuilder:
         if "estimated_minutes" in fields:
             minutes = reader.integer(fields["estimated_minutes"][1], "'estimated_minutes'")
             if minutes is not None and minutes < 1:
-                reader.error("GS013", f"'estimated_minutes' must be at least 1, got {minutes}", fields["estimated_minutes"][1])
+                reader.error(
+                    "GS013",
+                    f"'estimated_minutes' must be at least 1, got {minutes}",
+                    fields["estimated_minutes"][1],
+                )
                 minutes = None
         authors = reader.text_list(fields["authors"][1], "'authors'") if "authors" in fields else ()
-        notes = reader.text_list(fields["content_notes"][1], "'content_notes'") if "content_notes" in fields else ()
+        notes = (
+            reader.text_list(fields["content_notes"][1], "'content_notes'")
+            if "content_notes" in fields
+            else ()
+        )
         if story_id and title is not None and version is not None and start is not None:
             self.manifest = Manifest(
                 id=story_id,
@@ -235,7 +255,11 @@ class _StoryBuilder:
         ident = reader.identifier(key_node, f"{kind} id")
         if ident is None:
             return None
-        for other_kind, table in (("meter", self.meters), ("flag", self.flags), ("variable", self.variables)):
+        for other_kind, table in (
+            ("meter", self.meters),
+            ("flag", self.flags),
+            ("variable", self.variables),
+        ):
             if ident in table:
                 first = table[ident].location  # type: ignore[attr-defined]
                 reader.error(
@@ -257,7 +281,12 @@ class _StoryBuilder:
                 continue
             what = f"meter '{ident}'"
 
-            def number(name: str, default: int | None, what: str = what, fields: dict[str, tuple[Node, Node]] = fields) -> int | None:
+            def number(
+                name: str,
+                default: int | None,
+                what: str = what,
+                fields: dict[str, tuple[Node, Node]] = fields,
+            ) -> int | None:
                 if name not in fields:
                     return default
                 return reader.integer(fields[name][1], f"'{name}' of {what}")
@@ -267,16 +296,32 @@ class _StoryBuilder:
             if low is None or high is None:
                 continue
             if low > high:
-                reader.error("GS050", f"{what} has min {low} above max {high}", fields.get("min", (value_node, value_node))[1])
+                reader.error(
+                    "GS050",
+                    f"{what} has min {low} above max {high}",
+                    fields.get("min", (value_node, value_node))[1],
+                )
                 continue
             start = number("start", low)
             if start is None:
                 continue
             if not low <= start <= high:
-                reader.error("GS050", f"{what} starts at {start}, outside its bounds {low}..{high}", fields["start"][1])
+                reader.error(
+                    "GS050",
+                    f"{what} starts at {start}, outside its bounds {low}..{high}",
+                    fields["start"][1],
+                )
                 continue
-            label = reader.text(fields["label"][1], f"'label' of {what}") if "label" in fields else ident.replace("_", " ").capitalize()
-            visible = reader.boolean(fields["visible"][1], f"'visible' of {what}") if "visible" in fields else True
+            label = (
+                reader.text(fields["label"][1], f"'label' of {what}")
+                if "label" in fields
+                else ident.replace("_", " ").capitalize()
+            )
+            visible = (
+                reader.boolean(fields["visible"][1], f"'visible' of {what}")
+                if "visible" in fields
+                else True
+            )
             display = "number"
             if "display" in fields:
                 display_value = reader.text(fields["display"][1], f"'display' of {what}")
@@ -289,7 +334,11 @@ class _StoryBuilder:
                     )
                 elif display_value is not None:
                     display = display_value
-            tiers = self.read_tiers(reader, fields["tiers"][1], ident, low, high) if "tiers" in fields else ()
+            tiers = (
+                self.read_tiers(reader, fields["tiers"][1], ident, low, high)
+                if "tiers" in fields
+                else ()
+            )
             self.meters[ident] = Meter(
                 id=ident,
                 label=label or ident,
@@ -302,7 +351,9 @@ class _StoryBuilder:
                 tiers=tiers,
             )
 
-    def read_tiers(self, reader: NodeReader, node: Node, meter: str, low: int, high: int) -> tuple[Tier, ...]:
+    def read_tiers(
+        self, reader: NodeReader, node: Node, meter: str, low: int, high: int
+    ) -> tuple[Tier, ...]:
         items = reader.sequence(node, f"'tiers' of meter '{meter}'")
         if items is None:
             return ()
@@ -311,7 +362,7 @@ class _StoryBuilder:
         for index, item in enumerate(items, 1):
             what = f"tier {index} of meter '{meter}'"
             fields = reader.mapping(item, what, keys.TIER, keys.TIER_REQUIRED)
-            if fields is None or not keys.TIER_REQUIRED <= fields.keys():
+            if fields is None or not fields.keys() >= keys.TIER_REQUIRED:
                 continue
             ident = reader.identifier(fields["id"][1], f"id of {what}")
             label = reader.text(fields["label"][1], f"'label' of {what}")
@@ -320,11 +371,17 @@ class _StoryBuilder:
             if ident is None or label is None or tier_min is None or tier_max is None:
                 continue
             if ident in seen:
-                reader.error("GS015", f"meter '{meter}' has two tiers named '{ident}'", fields["id"][1])
+                reader.error(
+                    "GS015", f"meter '{meter}' has two tiers named '{ident}'", fields["id"][1]
+                )
                 continue
             seen.add(ident)
             if tier_min > tier_max:
-                reader.error("GS050", f"tier '{ident}' has min {tier_min} above max {tier_max}", fields["min"][1])
+                reader.error(
+                    "GS050",
+                    f"tier '{ident}' has min {tier_min} above max {tier_max}",
+                    fields["min"][1],
+                )
                 continue
             if tier_min < low or tier_max > high:
                 reader.error(
@@ -333,9 +390,25 @@ class _StoryBuilder:
                     item,
                 )
                 continue
-            privileges = reader.text_list(fields["privileges"][1], f"'privileges' of tier '{ident}'") if "privileges" in fields else ()
-            sanctions = reader.text_list(fields["sanctions"][1], f"'sanctions' of tier '{ident}'") if "sanctions" in fields else ()
-            tier = Tier(ident, label, tier_min, tier_max, reader.source.location(item), privileges, sanctions)
+            privileges = (
+                reader.text_list(fields["privileges"][1], f"'privileges' of tier '{ident}'")
+                if "privileges" in fields
+                else ()
+            )
+            sanctions = (
+                reader.text_list(fields["sanctions"][1], f"'sanctions' of tier '{ident}'")
+                if "sanctions" in fields
+                else ()
+            )
+            tier = Tier(
+                ident,
+                label,
+                tier_min,
+                tier_max,
+                reader.source.location(item),
+                privileges,
+                sanctions,
+            )
             tiers.append((tier, item))
         ordered = sorted(tiers, key=lambda pair: pair[0].min)
         if ordered and len(ordered) == len(items):
@@ -384,7 +457,11 @@ class _StoryBuilder:
                     reader.error(
                         "GS012",
                         f"the default of variable '{key}' must be a number or text, got {describe(value_node)}"
-                        + (" (true/false values are flags: declare it under 'flags')" if isinstance(value, bool) else ""),
+                        + (
+                            " (true/false values are flags: declare it under 'flags')"
+                            if isinstance(value, bool)
+                            else ""
+                        ),
                         value_node,
                     )
                 continue
@@ -393,7 +470,7 @@ class _StoryBuilder:
     # ---------------------------------------------------------------- scenes
 
     def read_scenes(self, reader: NodeReader, node: Node) -> None:
-        for key, (key_node, value_node) in (reader.mapping(node, "'scenes'") or {}).items():
+        for key_node, value_node in (reader.mapping(node, "'scenes'") or {}).values():
             ident = reader.identifier(key_node, "scene id")
             if ident is None:
                 continue
@@ -408,7 +485,9 @@ class _StoryBuilder:
             if draft is not None:
                 self.scenes[ident] = draft
 
-    def read_scene(self, reader: NodeReader, ident: str, key_node: Node, node: Node) -> _SceneDraft | None:
+    def read_scene(
+        self, reader: NodeReader, ident: str, key_node: Node, node: Node
+    ) -> _SceneDraft | None:
         what = f"scene '{ident}'"
         fields = reader.mapping(node, what, keys.SCENE, keys.SCENE_REQUIRED)
         if fields is None:
@@ -418,7 +497,11 @@ class _StoryBuilder:
         if "text" in fields:
             passages = self.read_passages(reader, fields["text"][1], what)
         title = reader.text(fields["title"][1], f"'title' of {what}") if "title" in fields else None
-        on_enter = self.read_effects(reader, fields["on_enter"][1], f"'on_enter' of {what}") if "on_enter" in fields else []
+        on_enter = (
+            self.read_effects(reader, fields["on_enter"][1], f"'on_enter' of {what}")
+            if "on_enter" in fields
+            else []
+        )
         tags = reader.text_list(fields["tags"][1], f"'tags' of {what}") if "tags" in fields else ()
         ending = self.read_ending(reader, fields["ending"][1], what) if "ending" in fields else None
         choices: list[_ChoiceDraft] = []
@@ -468,8 +551,16 @@ class _StoryBuilder:
             if fields is None or "text" not in fields:
                 continue
             text = self.template(reader, fields["text"][1], f"text of {where}", required=True)
-            condition = self.expression(reader, fields["if"][1], "condition", f"'if' of {where}") if "if" in fields else None
-            otherwise = self.template(reader, fields["else"][1], f"'else' of {where}", required=True) if "else" in fields else None
+            condition = (
+                self.expression(reader, fields["if"][1], "condition", f"'if' of {where}")
+                if "if" in fields
+                else None
+            )
+            otherwise = (
+                self.template(reader, fields["else"][1], f"'else' of {where}", required=True)
+                if "else" in fields
+                else None
+            )
             if text is not None:
                 passages.append(Passage(text, condition, otherwise))
         return tuple(passages)
@@ -486,10 +577,16 @@ class _StoryBuilder:
         if fields is None or "title" not in fields:
             return None
         title = reader.text(fields["title"][1], f"title of the ending of {what}")
-        epithet = reader.text(fields["epithet"][1], f"epithet of the ending of {what}") if "epithet" in fields else None
+        epithet = (
+            reader.text(fields["epithet"][1], f"epithet of the ending of {what}")
+            if "epithet" in fields
+            else None
+        )
         return Ending(title, location, epithet) if title is not None else None
 
-    def read_choice(self, reader: NodeReader, node: Node, index: int, scene: str) -> _ChoiceDraft | None:
+    def read_choice(
+        self, reader: NodeReader, node: Node, index: int, scene: str
+    ) -> _ChoiceDraft | None:
         what = f"choice {index} of scene '{scene}'"
         fields = reader.mapping(node, what, keys.CHOICE, keys.CHOICE_REQUIRED)
         if fields is None:
@@ -500,12 +597,28 @@ class _StoryBuilder:
             if explicit is None:
                 return None
             ident = explicit
-        text = self.template(reader, fields["text"][1], f"text of {what}", required=True) if "text" in fields else None
+        text = (
+            self.template(reader, fields["text"][1], f"text of {what}", required=True)
+            if "text" in fields
+            else None
+        )
         goto_node = fields["goto"][1] if "goto" in fields else None
         goto = reader.text(goto_node, f"'goto' of {what}") if goto_node is not None else None
-        condition = self.expression(reader, fields["if"][1], "condition", f"'if' of {what}") if "if" in fields else None
-        requires = self.expression(reader, fields["requires"][1], "condition", f"'requires' of {what}") if "requires" in fields else None
-        locked = self.template(reader, fields["locked"][1], f"'locked' of {what}", required=True) if "locked" in fields else None
+        condition = (
+            self.expression(reader, fields["if"][1], "condition", f"'if' of {what}")
+            if "if" in fields
+            else None
+        )
+        requires = (
+            self.expression(reader, fields["requires"][1], "condition", f"'requires' of {what}")
+            if "requires" in fields
+            else None
+        )
+        locked = (
+            self.template(reader, fields["locked"][1], f"'locked' of {what}", required=True)
+            if "locked" in fields
+            else None
+        )
         if locked is not None and "requires" not in fields:
             reader.error(
                 "GS027",
@@ -519,14 +632,31 @@ class _StoryBuilder:
                 f"{what} can be locked but has no 'locked' reason: tell the player why in 'locked'",
                 fields["requires"][0],
             )
-        effects = self.read_effects(reader, fields["effects"][1], f"'effects' of {what}") if "effects" in fields else []
-        sticky = reader.boolean(fields["sticky"][1], f"'sticky' of {what}") if "sticky" in fields else False
+        effects = (
+            self.read_effects(reader, fields["effects"][1], f"'effects' of {what}")
+            if "effects" in fields
+            else []
+        )
+        sticky = (
+            reader.boolean(fields["sticky"][1], f"'sticky' of {what}")
+            if "sticky" in fields
+            else False
+        )
         tags = reader.text_list(fields["tags"][1], f"'tags' of {what}") if "tags" in fields else ()
         if text is None:
             return None
         return _ChoiceDraft(
-            ident, text, goto, goto_node, reader.source.location(node), condition, requires,
-            locked, effects, bool(sticky), tags,
+            ident,
+            text,
+            goto,
+            goto_node,
+            reader.source.location(node),
+            condition,
+            requires,
+            locked,
+            effects,
+            bool(sticky),
+            tags,
         )
 
     def read_effects(self, reader: NodeReader, node: Node, what: str) -> list[_EffectDraft]:
@@ -581,7 +711,9 @@ class _StoryBuilder:
 
     # ------------------------------------------------------ text and expressions
 
-    def template(self, reader: NodeReader, node: Node, what: str, required: bool = False) -> Template | None:
+    def template(
+        self, reader: NodeReader, node: Node, what: str, required: bool = False
+    ) -> Template | None:
         source = reader.text(node, what)
         if source is None:
             return None
@@ -605,7 +737,11 @@ class _StoryBuilder:
         try:
             pieces = split_template(source)
         except ExpressionError as error:
-            self.diagnostics.add(error.code, f"{what}: {error.message}", source_file.location_in_scalar(node, error.offset))
+            self.diagnostics.add(
+                error.code,
+                f"{what}: {error.message}",
+                source_file.location_in_scalar(node, error.offset),
+            )
             return None
         parts: list[str | Expression] = []
         ok = True
@@ -614,7 +750,13 @@ class _StoryBuilder:
                 parts.append(piece.text)
                 continue
             expression = self.parse_at(
-                source_file, node, piece.text, piece.offset, "interpolation", f"{{...}} in {what}", scope
+                source_file,
+                node,
+                piece.text,
+                piece.offset,
+                "interpolation",
+                f"{{...}} in {what}",
+                scope,
             )
             if expression is None:
                 ok = False
@@ -626,7 +768,9 @@ class _StoryBuilder:
         value = reader.scalar(node, what)
         if value is None:
             if isinstance(node, ScalarNode):
-                reader.error("GS030", f"{what} is empty: write a condition such as standing >= 600", node)
+                reader.error(
+                    "GS030", f"{what} is empty: write a condition such as standing >= 600", node
+                )
             return None
         assert isinstance(node, ScalarNode)
         if isinstance(value, bool | int | float):
@@ -657,7 +801,9 @@ class _StoryBuilder:
             location = source_file.location_in_scalar(node, base + parsed.offset)
             self.diagnostics.add(parsed.code, f"{what}: {parsed.message}", location)
             return None
-        location = source_file.location_in_scalar(node, base) if base else source_file.location(node)
+        location = (
+            source_file.location_in_scalar(node, base) if base else source_file.location(node)
+        )
         expression = Expression(text, parsed, location)
         pending = _PendingExpression(expression, source_file, node, base, role, what)
         if scope is None:
@@ -706,7 +852,11 @@ class _StoryBuilder:
             self.names_read.update(names_in(expression.code))
         locate = pending.source.location_in_scalar
         for problem in result.problems:
-            self.diagnostics.add(problem.code, f"{pending.what}: {problem.message}", locate(pending.node, pending.base + problem.offset))
+            self.diagnostics.add(
+                problem.code,
+                f"{pending.what}: {problem.message}",
+                locate(pending.node, pending.base + problem.offset),
+            )
         if result.problems:
             return result.type
         if pending.role == "condition":
@@ -720,7 +870,9 @@ class _StoryBuilder:
                 )
             elif not result.can_true:
                 bounds = ", ".join(
-                    f"{m} is {self.meters[m].min}..{self.meters[m].max}" for m in sorted(result.meters) if m in self.meters
+                    f"{m} is {self.meters[m].min}..{self.meters[m].max}"
+                    for m in sorted(result.meters)
+                    if m in self.meters
                 )
                 self.diagnostics.add(
                     "GS036",
@@ -795,38 +947,47 @@ class _StoryBuilder:
             return None
         node = draft.value_node
         value = draft.value
-        what = f"the value for '{draft.target}' in {draft.what}"
         location = source.location(node)
-        if info.type == TEXT:
-            text = node.value if not isinstance(value, str) else value
-            template = self.template_from(source, node, text, what, scope)
-            if template is None:
-                return None
-            return Effect(draft.op, draft.target, template, source.location(draft.target_node))
-        if isinstance(value, str):
-            expression = self.parse_at(source, node, value, 0, info.type, what, scope)
-            if expression is None:
-                return None
-        else:
-            if isinstance(value, bool) != (info.type == BOOL):
-                wanted = "true or false" if info.type == BOOL else "a number"
+        if info.type == TEXT or isinstance(value, str):
+            return self.finish_computed_effect(draft, info, scope)
+        if isinstance(value, bool) != (info.type == BOOL):
+            wanted = "true or false" if info.type == BOOL else "a number"
+            self.diagnostics.add(
+                "GS042",
+                f"the value for '{draft.target}' in {draft.what} must be {wanted},"
+                f" got {describe(node)}",
+                location,
+            )
+            return None
+        expression = Expression(node.value, ("lit", 0, value), location)
+        if info.kind == "meter" and draft.op == "set":
+            meter = self.meters[draft.target]
+            if isinstance(value, int | float) and not meter.min <= value <= meter.max:
                 self.diagnostics.add(
-                    "GS042",
-                    f"{what} must be {wanted}, got {describe(node)}",
+                    "GS043",
+                    f"the value for '{draft.target}' in {draft.what}: {node.value} is outside"
+                    f" meter '{meter.id}''s bounds {meter.min}..{meter.max}; it will be clamped",
                     location,
                 )
-                return None
-            expression = Expression(node.value, ("lit", 0, value), location)
-            if info.kind == "meter" and draft.op == "set":
-                meter = self.meters[draft.target]
-                if isinstance(value, int | float) and not meter.min <= value <= meter.max:
-                    self.diagnostics.add(
-                        "GS043",
-                        f"{what}: {node.value} is outside meter '{meter.id}''s bounds"
-                        f" {meter.min}..{meter.max}; it will be clamped",
-                        location,
-                    )
         return Effect(draft.op, draft.target, expression, source.location(draft.target_node))
+
+    def finish_computed_effect(
+        self, draft: _EffectDraft, info: NameInfo, scope: Scope
+    ) -> Effect | None:
+        """An effect whose value is text or an expression rather than a literal."""
+        source = draft.source
+        node = draft.value_node
+        value = draft.value
+        what = f"the value for '{draft.target}' in {draft.what}"
+        computed: Expression | Template | None
+        if info.type == TEXT:
+            text = value if isinstance(value, str) else node.value
+            computed = self.template_from(source, node, text, what, scope)
+        else:
+            computed = self.parse_at(source, node, str(value), 0, info.type, what, scope)
+        if computed is None:
+            return None
+        return Effect(draft.op, draft.target, computed, source.location(draft.target_node))
 
     def check_graph(self, scenes: dict[str, Scene]) -> None:
         for scene_id, edges in self.scene_gotos.items():
@@ -878,7 +1039,11 @@ class _StoryBuilder:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
     def check_unused(self) -> None:
-        for kind, table in (("meter", self.meters), ("flag", self.flags), ("variable", self.variables)):
+        for kind, table in (
+            ("meter", self.meters),
+            ("flag", self.flags),
+            ("variable", self.variables),
+        ):
             for ident, item in table.items():
                 if ident in self.names_read:
                     continue
@@ -889,4 +1054,3 @@ class _StoryBuilder:
                     f"{kind} '{ident}' is never read by any condition or text: use it or remove it",
                     item.location,  # type: ignore[attr-defined]
                 )
-

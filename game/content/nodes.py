@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -93,7 +92,9 @@ class NodeReader:
         if not self.check_tag(node):
             return None
         if not isinstance(node, MappingNode):
-            self.error("GS012", f"{what} must be a mapping of keys to values, got {describe(node)}", node)
+            self.error(
+                "GS012", f"{what} must be a mapping of keys to values, got {describe(node)}", node
+            )
             return None
         pairs = node.value
         # Fast path for the usual, well-formed mapping: one comprehension and set operations
@@ -112,7 +113,9 @@ class NodeReader:
         fields: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error("GS012", f"a key in {what} must be a name, got {describe(key_node)}", key_node)
+                self.error(
+                    "GS012", f"a key in {what} must be a name, got {describe(key_node)}", key_node
+                )
                 continue
             if not self.check_tag(key_node):
                 continue
@@ -159,7 +162,7 @@ class NodeReader:
                 return ""
             self.error(
                 "GS012",
-                f"{what} must be text, got {describe(node)} (put it in quotes: \"{node.value}\")",
+                f'{what} must be text, got {describe(node)} (put it in quotes: "{node.value}")',
                 node,
             )
             return None

@@ -96,7 +96,9 @@ def _align(text: str, begin: int, end: int, style: str | None, value: str, offse
         if probe < end:
             pos = probe + 1
     # Skip indentation or quotes the author did not write as part of the value.
-    while pos < end and text[pos] in " \t\n" and (offset >= len(value) or value[offset] not in " \n"):
+    while (
+        pos < end and text[pos] in " \t\n" and (offset >= len(value) or value[offset] not in " \n")
+    ):
         pos += 1
     return min(pos, max(begin, end - 1)) if end > begin else begin
 
@@ -104,7 +106,9 @@ def _align(text: str, begin: int, end: int, style: str | None, value: str, offse
 _PROBLEM_CLEANUP = re.compile(r"\s+")
 
 
-def read_story_file(path: Path, name: str, diagnostics: Diagnostics) -> tuple[SourceFile, Node] | None:
+def read_story_file(
+    path: Path, name: str, diagnostics: Diagnostics
+) -> tuple[SourceFile, Node] | None:
     """Read and compose one file; on any problem, report it and return None."""
     start = SourceLocation(name, 1, 1)
     try:

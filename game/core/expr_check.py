@@ -83,7 +83,8 @@ class _Checker:
             if isinstance(value, bool):
                 return _Fact(BOOL, can_true=value, can_false=not value)
             if isinstance(value, int | float):
-                return _Fact(NUMBER, value, value)
+                number = float(value)  # bounds are floats: inf and overflow behave
+                return _Fact(NUMBER, number, number)
             return _Fact(TEXT, literal=value)
         if kind == "name":
             return self.visit_name(node)
@@ -126,7 +127,7 @@ class _Checker:
         return _Fact(info.type, info.low, info.high)
 
     def visit_binary(self, node: Code) -> _Fact:
-        _, offset, op, left_code, right_code = node
+        _, _, op, left_code, right_code = node
         left = self.visit(left_code)
         right = self.visit(right_code)
         if op in ("and", "or"):
@@ -158,6 +159,8 @@ class _Checker:
         if not (ok_left and ok_right):
             return _Fact(ANY)
         low, high = _arithmetic(op, left, right)
+        if math.isnan(low) or math.isnan(high):  # inf - inf: nothing is known
+            low, high = -INF, INF
         return _Fact(NUMBER, low, high)
 
     def visit_equality(self, node: Code, left: _Fact, right: _Fact) -> _Fact:
@@ -221,7 +224,9 @@ class _Checker:
         if name == "tier":
             return self.visit_tier(args[0])
         facts = [self.visit(arg) for arg in args]
-        if not all(self.expect(f, NUMBER, a[1], f"{name}()") for f, a in zip(facts, args, strict=True)):
+        if not all(
+            self.expect(f, NUMBER, a[1], f"{name}()") for f, a in zip(facts, args, strict=True)
+        ):
             return _Fact(ANY)
         if name == "min":
             return _Fact(NUMBER, min(f.low for f in facts), min(f.high for f in facts))
@@ -242,7 +247,9 @@ class _Checker:
             return self.fail("GS034", "visited() needs a scene id, like visited(cellar)", arg[1])
         if scene not in self.scope.scenes:
             hint = did_you_mean(scene, self.scope.scenes)
-            return self.fail("GS031", f"visited() names '{scene}', which is not a scene{hint}", arg[1])
+            return self.fail(
+                "GS031", f"visited() names '{scene}', which is not a scene{hint}", arg[1]
+            )
         return _Fact(NUMBER, 0, INF)
 
     def visit_tier(self, arg: Code) -> _Fact:
@@ -254,7 +261,9 @@ class _Checker:
             if meter in meters:
                 return self.fail("GS034", f"meter '{meter}' has no tiers", arg[1])
             hint = did_you_mean(meter, [m for m in self.scope.tiers])
-            return self.fail("GS031", f"tier() names '{meter}', which is not a meter with tiers{hint}", arg[1])
+            return self.fail(
+                "GS031", f"tier() names '{meter}', which is not a meter with tiers{hint}", arg[1]
+            )
         self.meters.add(meter)
         return _Fact(TEXT)
 
@@ -275,13 +284,15 @@ def _arithmetic(op: str, left: _Fact, right: _Fact) -> tuple[float, float]:
     if op == "-":
         return left.low - right.high, left.high - right.low
     if op == "*":
-        products = [
-            _mul(a, b) for a in (left.low, left.high) for b in (right.low, right.high)
-        ]
+        products = [_mul(a, b) for a in (left.low, left.high) for b in (right.low, right.high)]
         return min(products), max(products)
     if op == "/" and (right.low > 0 or right.high < 0):
-        quotients = [a / b for a in (left.low, left.high) for b in (right.low, right.high)
-                     if not (math.isinf(a) and math.isinf(b))]
+        quotients = [
+            a / b
+            for a in (left.low, left.high)
+            for b in (right.low, right.high)
+            if not (math.isinf(a) and math.isinf(b))
+        ]
         if len(quotients) == 4:
             return min(quotients), max(quotients)
     return -INF, INF

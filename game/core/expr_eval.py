@@ -38,7 +38,13 @@ class EvaluationError(Exception):
 
 def round_half_away(number: float) -> int:
     """Round as people do (2.5 -> 3, -2.5 -> -3), not as Python's banker's round does."""
-    return int(math.floor(abs(number) + 0.5)) * (1 if number >= 0 else -1)
+    if isinstance(number, int):
+        return number
+    magnitude = abs(number)
+    whole = math.floor(magnitude)
+    # Compare the fraction rather than adding 0.5, which float error can tip over a whole.
+    rounded = whole + (1 if magnitude - whole >= 0.5 else 0)
+    return rounded if number >= 0 else -rounded
 
 
 _ARITHMETIC: dict[str, Callable[[float, float], Value]] = {
@@ -97,9 +103,12 @@ def _compile_binary(code: Code) -> Evaluator:
         if divisor == 0:
             raise EvaluationError(f"'{op}' by zero", offset)
         dividend = left(env)
-        if op == "/":
-            return dividend / divisor  # type: ignore[operator]
-        return dividend % divisor  # type: ignore[operator]
+        try:
+            if op == "/":
+                return dividend / divisor  # type: ignore[operator]
+            return dividend % divisor  # type: ignore[operator]
+        except OverflowError:
+            raise EvaluationError(f"'{op}' gives a number too large to hold", offset) from None
 
     return divide
 
@@ -114,9 +123,9 @@ def _compile_call(code: Code) -> Evaluator:
         return lambda env: env.tier(meter)
     args = [compile_code(arg) for arg in arg_codes]
     if name == "min":
-        return lambda env: min(arg(env) for arg in args)  # type: ignore[type-var]
+        return lambda env: min(arg(env) for arg in args)
     if name == "max":
-        return lambda env: max(arg(env) for arg in args)  # type: ignore[type-var]
+        return lambda env: max(arg(env) for arg in args)
     only = args[0]
     if name == "abs":
         return lambda env: abs(only(env))  # type: ignore[arg-type]

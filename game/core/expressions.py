@@ -24,6 +24,8 @@ Value: TypeAlias = int | float | bool | str
 
 MAX_LENGTH = 500
 MAX_DEPTH = 32
+# Scores are human-sized; a bound keeps arithmetic (and bound analysis) far from overflow.
+MAX_NUMBER = 10**15
 
 # Functions the language offers: name -> (min args, max args or None for any number).
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -79,7 +81,9 @@ def tokenize(source: str) -> list[Token]:
         if match is None:
             char = source[pos]
             if char in "\"'":
-                raise ExpressionError("GS030", "this text is never closed: add the matching quote", pos)
+                raise ExpressionError(
+                    "GS030", "this text is never closed: add the matching quote", pos
+                )
             raise ExpressionError("GS030", f"'{char}' has no meaning in an expression", pos)
         kind = match.lastgroup
         assert kind is not None
@@ -139,7 +143,9 @@ class _Parser:
 
     def _found(self) -> str:
         token = self.current
-        return ", but the expression ends here" if token.kind == "end" else f", found '{token.text}'"
+        return (
+            ", but the expression ends here" if token.kind == "end" else f", found '{token.text}'"
+        )
 
     def enter(self, offset: int) -> None:
         self.depth += 1
@@ -224,7 +230,13 @@ class _Parser:
     def parse_atom(self) -> Code:
         token = self.advance()
         if token.kind == "number":
-            value: Value = float(token.text) if "." in token.text else int(token.text)
+            value: int | float = float(token.text) if "." in token.text else int(token.text)
+            if value > MAX_NUMBER:
+                raise ExpressionError(
+                    "GS030",
+                    f"{token.text} is too large: numbers go up to {MAX_NUMBER:,}",
+                    token.offset,
+                )
             return ("lit", token.offset, value)
         if token.kind == "string":
             return ("lit", token.offset, _unescape(token.text))
@@ -246,7 +258,9 @@ class _Parser:
             return inner
         self.index -= 1
         if token.kind == "end":
-            raise ExpressionError("GS030", "expected a value, but the expression ends here", token.offset)
+            raise ExpressionError(
+                "GS030", "expected a value, but the expression ends here", token.offset
+            )
         raise ExpressionError("GS030", f"expected a value, found '{token.text}'", token.offset)
 
     def parse_call(self, name: Token) -> Code:
@@ -298,15 +312,28 @@ def names_in(code: Code) -> set[str]:
     return found
 
 
-def from_json(data: Any) -> Code:
-    """Rebuild a code tree from its JSON form (lists back into tuples)."""
+def from_json(data: Any, depth: int = 0) -> Code:
+    """Rebuild a code tree from its JSON form (lists back into tuples).
+
+    Raises ValueError on anything that is not a well-formed tree, including one nested deeper
+    than the parser can produce (damaged data must not exhaust the stack). Operator chains
+    such as 1+1+1+... nest one level per operator, so the bound is the length limit.
+    """
+    if depth > MAX_LENGTH:
+        raise ValueError("expression nested too deeply")
     kind = data[0]
     if kind == "lit" or kind == "name":
         return (kind, data[1], data[2])
     if kind in ("neg", "not"):
-        return (kind, data[1], from_json(data[2]))
+        return (kind, data[1], from_json(data[2], depth + 1))
     if kind == "bin":
-        return (kind, data[1], data[2], from_json(data[3]), from_json(data[4]))
+        return (
+            kind,
+            data[1],
+            data[2],
+            from_json(data[3], depth + 1),
+            from_json(data[4], depth + 1),
+        )
     if kind == "call":
-        return (kind, data[1], data[2], tuple(from_json(arg) for arg in data[3]))
+        return (kind, data[1], data[2], tuple(from_json(arg, depth + 1) for arg in data[3]))
     raise ValueError(f"not an expression node: {kind!r}")

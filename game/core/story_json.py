@@ -53,14 +53,23 @@ class _Encoder:
 
     def effect(self, effect: Effect) -> Json:
         value = effect.value
-        encoded = ["t", self.template(value)] if isinstance(value, Template) else ["e", self.expr(value)]
+        encoded = (
+            ["t", self.template(value)] if isinstance(value, Template) else ["e", self.expr(value)]
+        )
         return [effect.op, effect.target, encoded, self.loc(effect.location)]
 
     def choice(self, c: Choice) -> Json:
         return [
-            c.id, self.template(c.text), c.goto, self.loc(c.location), self.expr(c.condition),
-            self.expr(c.requires), self.template(c.locked), [self.effect(e) for e in c.effects],
-            c.sticky, list(c.tags),
+            c.id,
+            self.template(c.text),
+            c.goto,
+            self.loc(c.location),
+            self.expr(c.condition),
+            self.expr(c.requires),
+            self.template(c.locked),
+            [self.effect(e) for e in c.effects],
+            c.sticky,
+            list(c.tags),
         ]
 
     def scene(self, s: Scene) -> Json:
@@ -72,16 +81,40 @@ class _Encoder:
         if s.ending is not None:
             ending = [s.ending.title, self.loc(s.ending.location), s.ending.epithet]
         return [
-            s.id, passages, self.loc(s.location), s.title, [self.effect(e) for e in s.on_enter],
-            [self.choice(c) for c in s.choices], list(s.tags), ending,
+            s.id,
+            passages,
+            self.loc(s.location),
+            s.title,
+            [self.effect(e) for e in s.on_enter],
+            [self.choice(c) for c in s.choices],
+            list(s.tags),
+            ending,
         ]
 
     def meter(self, m: Meter) -> Json:
         tiers = [
-            [t.id, t.label, t.min, t.max, self.loc(t.location), list(t.privileges), list(t.sanctions)]
+            [
+                t.id,
+                t.label,
+                t.min,
+                t.max,
+                self.loc(t.location),
+                list(t.privileges),
+                list(t.sanctions),
+            ]
             for t in m.tiers
         ]
-        return [m.id, m.label, m.min, m.max, m.start, self.loc(m.location), m.visible, m.display, tiers]
+        return [
+            m.id,
+            m.label,
+            m.min,
+            m.max,
+            m.start,
+            self.loc(m.location),
+            m.visible,
+            m.display,
+            tiers,
+        ]
 
 
 def encode_story(story: Story) -> tuple[Json, list[Json]]:
@@ -90,8 +123,17 @@ def encode_story(story: Story) -> tuple[Json, list[Json]]:
     scenes = [enc.scene(scene) for scene in story.scenes.values()]
     m = story.manifest
     manifest = [
-        m.id, m.title, m.version, m.start, enc.loc(m.location), list(m.authors), m.language,
-        m.description, m.estimated_minutes, list(m.content_notes), m.age_guidance,
+        m.id,
+        m.title,
+        m.version,
+        m.start,
+        enc.loc(m.location),
+        list(m.authors),
+        m.language,
+        m.description,
+        m.estimated_minutes,
+        list(m.content_notes),
+        m.age_guidance,
     ]
     meta = {
         "manifest": manifest,
@@ -134,32 +176,47 @@ class _Decoder:
         parts = tuple(part if isinstance(part, str) else self.expr(part) for part in data[0])
         return Template(parts, self.loc(data[1]))  # type: ignore[arg-type]
 
+    def required_template(self, data: Json) -> Template:
+        template = self.template(data)
+        if template is None:
+            raise ValueError("a required text is missing")
+        return template
+
     def effect(self, data: Json) -> Effect:
         kind, value = data[2]
         decoded = self.template(value) if kind == "t" else self.expr(value)
-        assert decoded is not None
+        if decoded is None:
+            raise ValueError("an effect has no value")
         return Effect(data[0], data[1], decoded, self.loc(data[3]))
 
     def choice(self, d: Json) -> Choice:
-        text = self.template(d[1])
-        assert text is not None
         return Choice(
-            id=d[0], text=text, goto=d[2], location=self.loc(d[3]), condition=self.expr(d[4]),
-            requires=self.expr(d[5]), locked=self.template(d[6]),
-            effects=tuple(self.effect(e) for e in d[7]), sticky=d[8], tags=tuple(d[9]),
+            id=d[0],
+            text=self.required_template(d[1]),
+            goto=d[2],
+            location=self.loc(d[3]),
+            condition=self.expr(d[4]),
+            requires=self.expr(d[5]),
+            locked=self.template(d[6]),
+            effects=tuple(self.effect(e) for e in d[7]),
+            sticky=d[8],
+            tags=tuple(d[9]),
         )
 
     def passage(self, d: Json) -> Passage:
-        text = self.template(d[0])
-        assert text is not None
-        return Passage(text, self.expr(d[1]), self.template(d[2]))
+        return Passage(self.required_template(d[0]), self.expr(d[1]), self.template(d[2]))
 
     def scene(self, d: Json) -> Scene:
         ending = None if d[7] is None else Ending(d[7][0], self.loc(d[7][1]), d[7][2])
         return Scene(
-            id=d[0], passages=tuple(self.passage(p) for p in d[1]), location=self.loc(d[2]),
-            title=d[3], on_enter=tuple(self.effect(e) for e in d[4]),
-            choices=tuple(self.choice(c) for c in d[5]), tags=tuple(d[6]), ending=ending,
+            id=d[0],
+            passages=tuple(self.passage(p) for p in d[1]),
+            location=self.loc(d[2]),
+            title=d[3],
+            on_enter=tuple(self.effect(e) for e in d[4]),
+            choices=tuple(self.choice(c) for c in d[5]),
+            tags=tuple(d[6]),
+            ending=ending,
         )
 
     def meter(self, d: Json) -> Meter:
@@ -202,9 +259,17 @@ class LazyScenes(Mapping[str, Scene]):
 def _story(dec: _Decoder, meta: Json, scenes: Mapping[str, Scene]) -> Story:
     m = meta["manifest"]
     manifest = Manifest(
-        id=m[0], title=m[1], version=m[2], start=m[3], location=dec.loc(m[4]),
-        authors=tuple(m[5]), language=m[6], description=m[7], estimated_minutes=m[8],
-        content_notes=tuple(m[9]), age_guidance=m[10],
+        id=m[0],
+        title=m[1],
+        version=m[2],
+        start=m[3],
+        location=dec.loc(m[4]),
+        authors=tuple(m[5]),
+        language=m[6],
+        description=m[7],
+        estimated_minutes=m[8],
+        content_notes=tuple(m[9]),
+        age_guidance=m[10],
     )
     meters = {meter.id: meter for meter in (dec.meter(d) for d in meta["meters"])}
     flags = {d[0]: Flag(d[0], d[1], dec.loc(d[2])) for d in meta["flags"]}
@@ -249,7 +314,9 @@ def diagnostics_to_json(items: list[Diagnostic]) -> Json:
 def diagnostics_from_json(data: Json) -> list[Diagnostic]:
     return [
         Diagnostic(
-            d["code"], Severity(d["severity"]), d["message"],
+            d["code"],
+            Severity(d["severity"]),
+            d["message"],
             SourceLocation(d["file"], d["line"], d["column"]),
         )
         for d in data
