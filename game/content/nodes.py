@@ -8,6 +8,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from game.content.yaml_source import PLAIN, QUOTED, SourceFile
 from game.core.diagnostics import Diagnostics, did_you_mean
+from game.core.expressions import KEYWORDS
 
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -217,6 +218,14 @@ class NodeReader:
                 "GS014",
                 f"{what} '{value}' is not a valid id: use letters, digits and underscores,"
                 " starting with a letter",
+                node,
+            )
+            return None
+        if value in KEYWORDS:
+            self.error(
+                "GS014",
+                f"{what} '{value}' is a word of the expression language"
+                f" ({', '.join(sorted(KEYWORDS))}): expressions could not name it; choose another",
                 node,
             )
             return None

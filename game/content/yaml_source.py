@@ -60,12 +60,13 @@ class SourceFile:
         style = node.style if isinstance(node, ScalarNode) else None
         value = node.value if isinstance(node, ScalarNode) else ""
         end = node.end_mark
-        if start.line == end.line and "\\" not in value:
-            # Plain or quoted on one line: the value sits right after the opening quote.
-            if not style:
-                return SourceLocation(self.name, start.line + 1, start.column + 1 + offset)
-            if "'" not in value and '"' not in value:
-                return SourceLocation(self.name, start.line + 1, start.column + 2 + offset)
+        if start.line == end.line:
+            # On one line, when the written form is the value itself (plus its two quotes), no
+            # escape or doubled quote shifted anything: the offset maps straight across.
+            quotes = 2 if style in ("'", '"') else 0
+            if end.index - start.index == len(value) + quotes and style not in ("|", ">"):
+                column = start.column + 1 + quotes // 2 + offset
+                return SourceLocation(self.name, start.line + 1, column)
         index = _align(self.text, start.index, end.index, style, value, offset)
         line_start = self.text.rfind("\n", 0, index) + 1
         line = start.line + 1 + self.text.count("\n", start.index, index)
