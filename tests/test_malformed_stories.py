@@ -128,7 +128,9 @@ def test_malformed_story(folder: Path, tmp_path: Path, monkeypatch: pytest.Monke
     assert wanted, f"{folder.name}: no '# expect:' lines"
     for severity, code, *_ in wanted:
         assert code in CODES, f"{folder.name}: {code} is not a registered code"
-        assert CODES[code][0].value == severity, f"{folder.name}: {code} is a {CODES[code][0].value}"
+        assert CODES[code][0].value == severity, (
+            f"{folder.name}: {code} is a {CODES[code][0].value}"
+        )
     # Run from an empty folder: a YAML tag that ran a command would leave a file behind here.
     monkeypatch.chdir(tmp_path)
     result = load(folder)
@@ -225,9 +227,9 @@ def test_not_a_story_folder(tmp_path: Path, kind: str) -> None:
     else:
         path = write_story(tmp_path, {"notes.yaml": VALID_STORY}) / "notes.yaml"
     result = load(path)
-    assert [(d.severity, d.code, d.location.line, d.location.column) for d in result.diagnostics] == [
-        (Severity.ERROR, "GS008", 1, 1)
-    ]
+    assert [
+        (d.severity, d.code, d.location.line, d.location.column) for d in result.diagnostics
+    ] == [(Severity.ERROR, "GS008", 1, 1)]
     assert Path(result.diagnostics[0].location.file) == path
     assert result.story is None
 
@@ -343,4 +345,3 @@ def test_cli_text_format() -> None:
     )
     assert got == Counter(expected(folder))
     assert lines[-1].startswith(str(folder)), lines[-1]
-
