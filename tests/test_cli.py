@@ -42,11 +42,6 @@ scenes:
 """
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GOOD_STANDING_CACHE_DIR", str(tmp_path / "cache"))
-
-
 def write_story(tmp_path: Path, name: str, text: str) -> Path:
     folder = tmp_path / name
     folder.mkdir()

@@ -228,5 +228,5 @@ def test_did_you_mean_accepts_any_iterable() -> None:
     assert did_you_mean("celar", (name for name in ["cellar"])) == " (did you mean 'cellar'?)"
 
 
-def test_did_you_mean_is_case_sensitive_but_forgiving() -> None:
+def test_did_you_mean_suggests_across_a_case_difference() -> None:
     assert did_you_mean("Cellar", ["cellar"]) == " (did you mean 'cellar'?)"

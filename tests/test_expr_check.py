@@ -175,7 +175,7 @@ def test_or_on_number_and_condition_is_gs034() -> None:
 def test_visited_alone_is_not_a_condition() -> None:
     code, offset, message = one_problem("visited(cellar) and true")
     assert (code, offset) == ("GS034", 0)
-    assert "'and' needs true or false, but gets a number" == message
+    assert message == "'and' needs true or false, but gets a number"
 
 
 def test_problem_in_operand_suppresses_follow_on_complaints() -> None:

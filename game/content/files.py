@@ -12,12 +12,21 @@ STORY_FILE_NAME = "story.yaml"
 
 
 def story_files(folder: Path) -> list[Path]:
-    """Every *.yaml file of a story, story.yaml first, then by path; hidden folders skipped."""
+    """Every *.yaml file of a story, story.yaml first, then by path.
+
+    Hidden folders are skipped, and so are links that lead outside the story folder.
+    """
     found = []
+    root = folder.resolve()
     for path in folder.rglob("*.yaml"):
         relative = path.relative_to(folder).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in relative.split("/")):
-            found.append((relative != STORY_FILE_NAME, relative, path))
+        if not path.is_file() or any(part.startswith(".") for part in relative.split("/")):
+            continue
+        # A story is what lies inside its folder: a link pointing elsewhere is not read, so a
+        # shared story cannot pull in (and echo in messages) files from outside it.
+        if not path.resolve().is_relative_to(root):
+            continue
+        found.append((relative != STORY_FILE_NAME, relative, path))
     return [path for _, _, path in sorted(found)]
 
 

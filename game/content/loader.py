@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from game.content import keys
 from game.content.files import STORY_FILE_NAME, LoadResult, StoryStats, story_files
 from game.content.gc_pause import gc_paused
 from game.content.nodes import NodeReader, Scalar, describe, plain_value
-from game.content.yaml_source import SourceFile, read_story_file
+from game.content.yaml_source import PLAIN, SourceFile, read_story_file
 from game.core.diagnostics import Diagnostics, SourceLocation, did_you_mean
 from game.core.expr_check import BOOL, NUMBER, TEXT, CheckResult, NameInfo, Scope, check
 from game.core.expressions import Code, ExpressionError, names_in, parse
@@ -96,6 +96,7 @@ class _SceneDraft:
     choices: list[_ChoiceDraft]
     tags: tuple[str, ...]
     ending: Ending | None
+    dead_end: bool
 
 
 def load_story(folder: Path) -> LoadResult:
@@ -214,26 +215,30 @@ class _StoryBuilder:
             )
             story_id = None
         title = text("title")
+        if title is not None and not title.strip():
+            reader.error("GS024", "the story's 'title' is empty", fields["title"][1])
+            title = None
         version = text("version")
         start = text("start")
         if start is not None:
             self.start_node = (reader.source, fields["start"][1])
+        # Every optional key is read (and so checked) even when a required one failed.
+        language = text("language", "en")
+        description = text("description", "")
+        age_guidance = text("age_guidance")
         minutes: int | None = None
         if "estimated_minutes" in fields:
-            minutes = reader.integer(fields["estimated_minutes"][1], "'estimated_minutes'")
+            minutes_node = fields["estimated_minutes"][1]
+            minutes = reader.integer(minutes_node, "'estimated_minutes'")
             if minutes is not None and minutes < 1:
                 reader.error(
-                    "GS013",
-                    f"'estimated_minutes' must be at least 1, got {minutes}",
-                    fields["estimated_minutes"][1],
+                    "GS013", f"'estimated_minutes' must be at least 1, got {minutes}", minutes_node
                 )
                 minutes = None
         authors = reader.text_list(fields["authors"][1], "'authors'") if "authors" in fields else ()
-        notes = (
-            reader.text_list(fields["content_notes"][1], "'content_notes'")
-            if "content_notes" in fields
-            else ()
-        )
+        notes = ()
+        if "content_notes" in fields:
+            notes = reader.text_list(fields["content_notes"][1], "'content_notes'")
         if story_id and title is not None and version is not None and start is not None:
             self.manifest = Manifest(
                 id=story_id,
@@ -242,11 +247,11 @@ class _StoryBuilder:
                 start=start,
                 location=reader.source.location(root),
                 authors=authors,
-                language=text("language", "en") or "en",
-                description=text("description", "") or "",
+                language=language or "en",
+                description=description or "",
                 estimated_minutes=minutes,
                 content_notes=notes,
-                age_guidance=text("age_guidance"),
+                age_guidance=age_guidance,
             )
 
     # ---------------------------------------------------------- declarations
@@ -299,7 +304,8 @@ class _StoryBuilder:
                 reader.error(
                     "GS050",
                     f"{what} has min {low} above max {high}",
-                    fields.get("min", (value_node, value_node))[1],
+                    # Point at a bound the author wrote, not at one left to its default.
+                    fields["min"][1] if "min" in fields else fields["max"][1],
                 )
                 continue
             start = number("start", low)
@@ -496,7 +502,9 @@ class _StoryBuilder:
         passages: tuple[Passage, ...] = ()
         if "text" in fields:
             passages = self.read_passages(reader, fields["text"][1], what)
-        title = reader.text(fields["title"][1], f"'title' of {what}") if "title" in fields else None
+        title = None
+        if "title" in fields:
+            title = reader.text(fields["title"][1], f"'title' of {what}", allow_empty=False)
         on_enter = (
             self.read_effects(reader, fields["on_enter"][1], f"'on_enter' of {what}")
             if "on_enter" in fields
@@ -527,7 +535,16 @@ class _StoryBuilder:
                     f"{what} is an ending, so it cannot offer choices: remove 'choices' or 'ending'",
                     fields["choices"][0],
                 )
-        return _SceneDraft(ident, location, passages, title, on_enter, choices, tags, ending)
+        # A dead end is a scene that claims neither to end nor to go on. One whose ending or
+        # choices are merely broken has already been reported for that.
+        choices_node = fields["choices"][1] if "choices" in fields else None
+        dead_end = "ending" not in fields and (
+            choices_node is None
+            or (isinstance(choices_node, SequenceNode) and not choices_node.value)
+        )
+        return _SceneDraft(
+            ident, location, passages, title, on_enter, choices, tags, ending, dead_end
+        )
 
     def read_passages(self, reader: NodeReader, node: Node, what: str) -> tuple[Passage, ...]:
         if isinstance(node, ScalarNode):
@@ -576,7 +593,9 @@ class _StoryBuilder:
         fields = reader.mapping(node, f"'ending' of {what}", keys.ENDING, keys.ENDING_REQUIRED)
         if fields is None or "title" not in fields:
             return None
-        title = reader.text(fields["title"][1], f"title of the ending of {what}")
+        title = reader.text(
+            fields["title"][1], f"the title of the ending of {what}", allow_empty=False
+        )
         epithet = (
             reader.text(fields["epithet"][1], f"epithet of the ending of {what}")
             if "epithet" in fields
@@ -667,6 +686,8 @@ class _StoryBuilder:
             fields = reader.mapping(item, f"effect {index} of {what}", keys.EFFECT)
             if fields is None:
                 continue
+            if not fields and isinstance(item, MappingNode) and item.value:
+                continue  # its keys were all unknown, and each was reported as such
             if len(fields) != 1:
                 found = ", ".join(fields) or "none"
                 reader.error(
@@ -697,7 +718,8 @@ class _StoryBuilder:
                     continue
                 value = reader.scalar(value_node, f"the value for '{target}'")
                 if value is None:
-                    if value_node.tag.startswith("gs:"):
+                    # None from scalar() means already reported, unless the YAML said null.
+                    if value_node.tag == PLAIN and plain_value(value_node) is None:
                         reader.error(
                             "GS012",
                             f"the value for '{target}' in effect {index} of {what} is missing",
@@ -1011,7 +1033,7 @@ class _StoryBuilder:
                 source.location(node),
             )
         for scene in scenes.values():
-            if scene.ending is None and not self.scenes[scene.id].choices:
+            if self.scenes[scene.id].dead_end:
                 self.diagnostics.add(
                     "GS022",
                     f"scene '{scene.id}' is a dead end: it is not an ending and offers no choices."

@@ -8,7 +8,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from game.content.yaml_source import PLAIN, QUOTED, SourceFile
 from game.core.diagnostics import Diagnostics, did_you_mean
-from game.core.expressions import KEYWORDS
+from game.core.expressions import KEYWORDS, MAX_NUMBER
 
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _INT = re.compile(r"[-+]?[0-9]+\Z")
@@ -19,6 +19,7 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 
 Scalar = str | int | float | bool | None
 _KEY_TAGS = frozenset({PLAIN, QUOTED})
+_MAX_INT_DIGITS = 30
 
 
 def plain_value(node: ScalarNode) -> Scalar:
@@ -35,10 +36,18 @@ def plain_value(node: ScalarNode) -> Scalar:
     first = value[0]
     if first.isdigit() or first in "-+.":
         if _INT.match(value):
-            return int(value)
+            # Python refuses to parse integers of thousands of digits; as a float such a
+            # number is simply too large, which the reader reports.
+            return int(value) if len(value) <= _MAX_INT_DIGITS else float(value)
         if _FLOAT.match(value):
             return float(value)
     return value
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as the author wrote it: `!!python/object`, not its expanded URI."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def describe(node: Node) -> str:
@@ -74,7 +83,7 @@ class NodeReader:
             return True
         self.error(
             "GS003",
-            f"YAML tag '{tag}' is refused: story files may not carry tags; remove it",
+            f"YAML tag '{_shown_tag(tag)}' is refused: story files may not carry tags; remove it",
             node,
         )
         return False
@@ -130,6 +139,14 @@ class NodeReader:
                 )
                 continue
             if allowed is not None and key not in allowed:
+                if key == "<<":
+                    self.error(
+                        "GS010",
+                        f"{what} uses a YAML merge key ('<<'), which stories do not support:"
+                        " write the keys out",
+                        key_node,
+                    )
+                    continue
                 hint = did_you_mean(key, allowed)
                 if not hint:
                     hint = "; allowed keys: " + ", ".join(sorted(allowed))
@@ -150,8 +167,8 @@ class NodeReader:
         return list(node.value)
 
     def text(self, node: Node, what: str, allow_empty: bool = True) -> str | None:
-        if node.tag == QUOTED:  # quoted and block scalars: always text, the common case
-            return node.value  # type: ignore[no-any-return]
+        if node.tag == QUOTED and (allow_empty or node.value.strip()):
+            return node.value  # type: ignore[no-any-return]  # quoted or block: always text
         if not self.check_tag(node):
             return None
         if not isinstance(node, ScalarNode):
@@ -167,12 +184,17 @@ class NodeReader:
                 node,
             )
             return None
+        if not allow_empty and not value.strip():
+            self.error("GS024", f"{what} is empty", node)
+            return None
         return value
 
     def integer(self, node: Node, what: str) -> int | None:
         if not self.check_tag(node):
             return None
         value = plain_value(node) if isinstance(node, ScalarNode) else None
+        if not self.within_bounds(value, node, what):
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             extra = " (meters count in whole numbers)" if isinstance(value, float) else ""
             self.error("GS012", f"{what} must be a whole number, got {describe(node)}{extra}", node)
@@ -196,7 +218,21 @@ class NodeReader:
         if not isinstance(node, ScalarNode):
             self.error("GS012", f"{what} must be a single value, got {describe(node)}", node)
             return None
-        return plain_value(node)
+        value = plain_value(node)
+        return value if self.within_bounds(value, node, what) else None
+
+    def within_bounds(self, value: Scalar, node: Node, what: str) -> bool:
+        """Numbers in a story are human-sized; a huge one is a typo, and would overflow."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                shown = node.value if len(node.value) <= 24 else node.value[:21] + "..."
+                self.error(
+                    "GS013",
+                    f"{what}: {shown} is too large: numbers in a story go up to {MAX_NUMBER:,}",
+                    node,
+                )
+                return False
+        return True
 
     def text_list(self, node: Node, what: str) -> tuple[str, ...]:
         items = self.sequence(node, what)
@@ -210,9 +246,13 @@ class NodeReader:
         return tuple(result)
 
     def identifier(self, node: Node, what: str) -> str | None:
-        value = self.text(node, what)
-        if value is None:
+        if not self.check_tag(node):
             return None
+        if not isinstance(node, ScalarNode):
+            self.error("GS012", f"{what} must be a name, got {describe(node)}", node)
+            return None
+        # The text as written: an id like `1` or `yes` is judged as an id, not as a number.
+        value: str = node.value
         if not ID.match(value):
             self.error(
                 "GS014",

@@ -61,24 +61,50 @@ class SourceFile:
         value = node.value if isinstance(node, ScalarNode) else ""
         end = node.end_mark
         if start.line == end.line:
-            # On one line, when the written form is the value itself (plus its two quotes), no
-            # escape or doubled quote shifted anything: the offset maps straight across.
-            quotes = 2 if style in ("'", '"') else 0
-            if end.index - start.index == len(value) + quotes and style not in ("|", ">"):
-                column = start.column + 1 + quotes // 2 + offset
-                return SourceLocation(self.name, start.line + 1, column)
+            if not style:  # plain, one line: the value is what was written
+                return SourceLocation(self.name, start.line + 1, start.column + 1 + offset)
+            if style in ("'", '"'):
+                starts = _quoted_starts(self.text, start.index, end.index, style)
+                index = starts[offset] if offset < len(starts) else end.index - 1
+                return SourceLocation(
+                    self.name, start.line + 1, index - start.index + start.column + 1
+                )
         index = _align(self.text, start.index, end.index, style, value, offset)
         line_start = self.text.rfind("\n", 0, index) + 1
         line = start.line + 1 + self.text.count("\n", start.index, index)
         return SourceLocation(self.name, line, index - line_start + 1)
 
 
-def _align(text: str, begin: int, end: int, style: str | None, value: str, offset: int) -> int:
-    """Walk the raw scalar and its value side by side to find where value[offset] was written.
+_ESCAPE_LENGTHS = {"x": 4, "u": 6, "U": 10}
 
-    Quotes, escapes, block indentation and folded line breaks make the two differ; matching
-    characters greedily (a space matches any whitespace) recovers the position well enough to
-    point an author at the right character.
+
+def _quoted_starts(text: str, begin: int, end: int, style: str) -> list[int]:
+    """For a one-line quoted scalar, where each character of its value was written.
+
+    Decodes the way YAML does: `''` is one quote in single quotes; in double quotes `\\n`,
+    `\\x41`, `\\u00e9` and `\\U0001F600` are one character each.
+    """
+    starts: list[int] = []
+    index = begin + 1
+    close = end - 1
+    while index < close:
+        char = text[index]
+        starts.append(index)
+        if style == "'" and char == "'":
+            index += 2
+        elif style == '"' and char == "\\":
+            index += _ESCAPE_LENGTHS.get(text[index + 1] if index + 1 < close else "", 2)
+        else:
+            index += 1
+    return starts
+
+
+def _align(text: str, begin: int, end: int, style: str | None, value: str, offset: int) -> int:
+    """Walk a multi-line scalar and its value side by side to find where value[offset] was written.
+
+    Block indentation and folded line breaks make the two differ; matching characters greedily
+    (a space matches any whitespace) recovers the position well enough to point an author at
+    the right character.
     """
     pos = begin
     if style in ("'", '"'):
@@ -129,7 +155,9 @@ def read_story_file(
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        # Columns count characters, as editors do, not bytes.
+        column = len(data[line_start : error.start].decode("utf-8", errors="replace")) + 1
         diagnostics.add(
             "GS005",
             f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8",
@@ -146,10 +174,13 @@ def read_story_file(
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        location = SourceLocation(name, mark.line + 1, mark.column + 1) if mark else start
-        problem = _PROBLEM_CLEANUP.sub(" ", str(error.problem or error.context or "invalid YAML"))
-        diagnostics.add("GS001", f"YAML syntax: {problem}{_syntax_hint(problem)}", location)
+        diagnostics.add("GS001", _syntax_message(error), _syntax_location(error, text, name))
+        return None
+    except RecursionError:
+        # The pure-Python parser (used where libyaml is missing) recurses per nesting level.
+        diagnostics.add(
+            "GS001", "YAML syntax: the file is nested too deeply to read: flatten it", start
+        )
         return None
     except yaml.YAMLError as error:
         diagnostics.add("GS001", f"YAML syntax: {error}", start)
@@ -157,17 +188,42 @@ def read_story_file(
     if node is None:
         return source, ScalarNode(PLAIN, "", _mark_at_start(), _mark_at_start())
     # Without an alias (`*name`) the node count is bounded by the file size already.
-    problem_node = _expansion_problem(node) if "*" in text else None
-    if problem_node is not None:
-        node_at, message = problem_node
-        diagnostics.add("GS004", message, source.location(node_at))
+    problem = _expansion_problem(node, text) if "*" in text else None
+    if problem is not None:
+        location, message = problem
+        diagnostics.add("GS004", message, SourceLocation(name, *location))
         return None
     return source, node
 
 
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    """YAML's context and problem as one sentence, with a hint for the usual mistakes."""
+    problem = _PROBLEM_CLEANUP.sub(" ", str(error.problem or "invalid YAML")).strip()
+    context = _PROBLEM_CLEANUP.sub(" ", str(error.context or "")).strip()
+    if context:
+        problem = f"{context}, {problem}" if problem.startswith("but ") else f"{context}: {problem}"
+    return f"YAML syntax: {problem}{_syntax_hint(problem)}"
+
+
+def _syntax_location(error: yaml.MarkedYAMLError, text: str, name: str) -> SourceLocation:
+    """Where to point: at an unclosed bracket or quote rather than at the end of the file."""
+    mark = error.problem_mark
+    context = error.context_mark
+    at_end = mark is None or mark.index >= len(text.rstrip())
+    if context is not None and at_end:
+        mark = context
+    if mark is None:
+        return SourceLocation(name, 1, 1)
+    return SourceLocation(name, mark.line + 1, mark.column + 1)
+
+
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
-        return " (a value containing ': ' needs quotes)"
+        return " (a value containing ': ' needs quotes; or a key is indented too far)"
+    if "found another document" in problem:
+        return " (a story file holds one document: remove the second '---')"
+    if "maximum nesting depth" in problem:
+        return " (the file nests lists or mappings more than 1,000 levels deep)"
     if "found character '\\t'" in problem or "tab" in problem:
         return " (indent with spaces, not tabs)"
     return ""
@@ -177,7 +233,28 @@ def _mark_at_start() -> yaml.Mark:
     return yaml.Mark("", 0, 0, 0, None, None)
 
 
-def _expansion_problem(root: Node) -> tuple[Node, str] | None:
+_LOOP = "an alias refers to the node that contains it (a loop): remove it"
+_ANCHOR = re.compile(r"&([^\s,\[\]{}]+)")
+
+
+def _position(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _loop_location(text: str, container: Node, anchored: Node) -> tuple[int, int]:
+    """Where `*name` stands inside `container`, naming the node anchored as `&name`."""
+    anchor = _ANCHOR.search(text, max(0, anchored.start_mark.index - 200), anchored.end_mark.index)
+    if anchor is not None:
+        alias = text.find(
+            "*" + anchor.group(1), container.start_mark.index, container.end_mark.index
+        )
+        if alias >= 0:
+            line = text.count("\n", 0, alias) + 1
+            return line, alias - (text.rfind("\n", 0, alias) + 1) + 1
+    return _position(container)
+
+
+def _expansion_problem(root: Node, text: str) -> tuple[tuple[int, int], str] | None:
     """Count nodes as if every alias were written out, bounded, and catch aliases to themselves.
 
     Sizes are memoised per node, so the count costs one visit per distinct node no matter how
@@ -195,7 +272,7 @@ def _expansion_problem(root: Node) -> tuple[Node, str] | None:
             children = _children(node)
             total = 1 + sum(sizes[id(child)] for child in children)
             if total > MAX_EXPANDED_NODES:
-                return node, (
+                return _position(node), (
                     f"this part of the file expands to more than {MAX_EXPANDED_NODES:,} values"
                     " once its aliases are written out: use fewer or smaller aliases"
                 )
@@ -204,12 +281,12 @@ def _expansion_problem(root: Node) -> tuple[Node, str] | None:
         if key in sizes:
             continue
         if key in in_progress:
-            return node, "an alias refers to the node that contains it (a loop): remove it"
+            return _position(node), _LOOP
         in_progress.add(key)
         stack.append((node, True))
         for child in _children(node):
             if id(child) in in_progress:
-                return child, "an alias refers to the node that contains it (a loop): remove it"
+                return _loop_location(text, node, child), _LOOP
             if id(child) not in sizes:
                 stack.append((child, False))
     return None
