@@ -265,6 +265,12 @@ def test_round_just_below_a_half_rounds_down() -> None:
 def test_round_of_a_large_whole_number_is_itself() -> None:
     number = 2**52 + 1
     assert round_half_away(number) == number
+    assert ev("round(n)", FakeEnv({"n": number})) == number
+
+
+def test_round_of_a_large_decimal_is_exact() -> None:
+    assert round_half_away(4503599627370495.5) == 4503599627370496
+    assert round_half_away(-4503599627370495.5) == -4503599627370496
 
 
 def test_visited_reads_visit_counts() -> None:
@@ -323,16 +329,32 @@ def test_compile_unknown_function_is_value_error() -> None:
         compile_code(parse("floor(1)"))
 
 
-# Numbers too large for floats: only EvaluationError should escape evaluation.
+# Numbers beyond float range: literals stop at MAX_NUMBER, but a product of them does not.
+# Only EvaluationError may escape evaluation; a value (even inf) is fine too.
+
+BIG = "1000000000000000"  # MAX_NUMBER, the largest literal the parser accepts
 
 
-def test_round_of_decimal_literal_beyond_float_range_raises_only_evaluation_error() -> None:
-    huge = "9" * 310 + ".0"  # parses to float('inf')
+def product(*factors: str) -> str:
+    return " * ".join(factors)
+
+
+def test_round_of_product_beyond_float_range_raises_only_evaluation_error() -> None:
     with contextlib.suppress(EvaluationError):
-        ev(f"round({huge})")
+        ev(f"round({product('0.5', *[BIG] * 25)})")
 
 
-def test_integer_beyond_float_range_plus_decimal_raises_only_evaluation_error() -> None:
-    huge = "1" + "0" * 320
+def test_whole_product_beyond_float_range_times_decimal_raises_only_evaluation_error() -> None:
     with contextlib.suppress(EvaluationError):
-        ev(f"{huge} + 0.5")
+        ev(f"{product(*[BIG] * 25)} * 0.5")
+
+
+def test_whole_product_beyond_float_range_plus_decimal_raises_only_evaluation_error() -> None:
+    with contextlib.suppress(EvaluationError):
+        ev(f"{product(*[BIG] * 25)} + 0.5")
+
+
+def test_division_beyond_float_range_raises_evaluation_error() -> None:
+    with pytest.raises(EvaluationError) as info:
+        ev(f"{product(*[BIG] * 25)} / 3")
+    assert info.value.offset == len(product(*[BIG] * 25)) + 1

@@ -10,6 +10,7 @@ from game.core.expressions import (
     FUNCTIONS,
     MAX_DEPTH,
     MAX_LENGTH,
+    MAX_NUMBER,
     ExpressionError,
     Token,
     from_json,
@@ -112,6 +113,26 @@ def test_decimal_with_zero_fraction_stays_float() -> None:
 def test_number_needs_digits_on_both_sides_of_the_point() -> None:
     assert parse_error("1.").offset == 1
     assert parse_error(".5").offset == 0
+
+
+def test_largest_whole_number_is_accepted() -> None:
+    assert parse(str(MAX_NUMBER)) == ("lit", 0, MAX_NUMBER)
+
+
+def test_whole_number_above_the_limit_is_gs030_at_the_number() -> None:
+    error = parse_error(f"x + {MAX_NUMBER + 1}")
+    assert (error.code, error.offset) == ("GS030", 4)
+    assert "too large" in error.message
+
+
+def test_decimal_above_the_limit_is_gs030() -> None:
+    error = parse_error(f"{MAX_NUMBER}.5")
+    assert (error.code, error.offset) == ("GS030", 0)
+
+
+def test_negative_number_below_the_limit_is_refused_at_its_digits() -> None:
+    error = parse_error(f"-{MAX_NUMBER + 1}")
+    assert (error.code, error.offset) == ("GS030", 1)
 
 
 def test_true_and_false_are_boolean_literals() -> None:
@@ -419,11 +440,16 @@ def test_blank_expression_is_empty() -> None:
     assert "empty" in error.message
 
 
-def test_unclosed_paren_points_at_the_end() -> None:
+def test_unclosed_paren_points_at_the_paren() -> None:
     error = parse_error("(1 + 2")
-    assert (error.code, error.offset) == ("GS030", 6)
-    assert "')'" in error.message
-    assert "ends here" in error.message
+    assert (error.code, error.offset) == ("GS030", 0)
+    assert error.message == "this '(' is never closed: add ')'"
+
+
+def test_unclosed_call_points_at_the_function() -> None:
+    error = parse_error("x + max(1, 2")
+    assert (error.code, error.offset) == ("GS030", 4)
+    assert error.message == "the '(' of max() is never closed: add ')'"
 
 
 def test_missing_operand_at_end() -> None:
@@ -462,7 +488,7 @@ def test_call_missing_comma() -> None:
 
 def test_call_unclosed() -> None:
     error = parse_error("min(1, 2")
-    assert (error.code, error.offset) == ("GS030", 8)
+    assert (error.code, error.offset) == ("GS030", 0)
 
 
 def test_empty_parentheses_are_not_a_value() -> None:
@@ -651,6 +677,19 @@ def test_from_json_returns_tuples_all_the_way_down() -> None:
 def test_from_json_accepts_tuples_as_well_as_lists() -> None:
     code = parse("a + abs(b)")
     assert from_json(code) == code
+
+
+def test_from_json_round_trips_the_longest_operator_chain() -> None:
+    code = parse("1" + "+1" * ((MAX_LENGTH - 1) // 2))
+    assert json_round_trip(code) == code
+
+
+def test_from_json_refuses_nesting_deeper_than_any_parse() -> None:
+    data: list[object] = ["lit", 0, 1]
+    for _ in range(MAX_LENGTH + 10):
+        data = ["neg", 0, data]
+    with pytest.raises(ValueError):
+        from_json(data)
 
 
 def test_from_json_unknown_node_kind_is_value_error() -> None:

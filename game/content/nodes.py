@@ -223,15 +223,15 @@ class NodeReader:
 
     def within_bounds(self, value: Scalar, node: Node, what: str) -> bool:
         """Numbers in a story are human-sized; a huge one is a typo, and would overflow."""
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if not -MAX_NUMBER <= value <= MAX_NUMBER:
-                shown = node.value if len(node.value) <= 24 else node.value[:21] + "..."
-                self.error(
-                    "GS013",
-                    f"{what}: {shown} is too large: numbers in a story go up to {MAX_NUMBER:,}",
-                    node,
-                )
-                return False
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and not -MAX_NUMBER <= value <= MAX_NUMBER:  # type: ignore[operator]
+            shown = node.value if len(node.value) <= 24 else node.value[:21] + "..."
+            self.error(
+                "GS013",
+                f"{what}: {shown} is too large: numbers in a story go up to {MAX_NUMBER:,}",
+                node,
+            )
+            return False
         return True
 
     def text_list(self, node: Node, what: str) -> tuple[str, ...]:

@@ -49,6 +49,9 @@ class _Fact:
     can_true: bool = True
     can_false: bool = True
     literal: str | None = None
+    # Finite inputs whose bounds reached infinity: at run time such arithmetic overflows (an
+    # EvaluationError), so nothing certain can be said of what depends on it.
+    overflow: bool = False
 
 
 @dataclass(slots=True)
@@ -92,7 +95,7 @@ class _Checker:
             inner = self.visit(node[2])
             if not self.expect(inner, NUMBER, node[1], "'-'"):
                 return _Fact(ANY)
-            return _Fact(NUMBER, -inner.high, -inner.low)
+            return _Fact(NUMBER, -inner.high, -inner.low, overflow=inner.overflow)
         if kind == "not":
             inner = self.visit(node[2])
             if not self.expect(inner, BOOL, node[1], "'not'"):
@@ -153,6 +156,8 @@ class _Checker:
             ok_right = self.expect(right, NUMBER, right_code[1], f"'{op}'")
             if not (ok_left and ok_right):
                 return _Fact(ANY)
+            if left.overflow or right.overflow:
+                return _Fact(BOOL)
             return _compare(op, left, right)
         ok_left = self.expect(left, NUMBER, left_code[1], f"'{op}'")
         ok_right = self.expect(right, NUMBER, right_code[1], f"'{op}'")
@@ -161,7 +166,13 @@ class _Checker:
         low, high = _arithmetic(op, left, right)
         if math.isnan(low) or math.isnan(high):  # inf - inf: nothing is known
             low, high = -INF, INF
-        return _Fact(NUMBER, low, high)
+        finite_inputs = all(math.isfinite(b) for b in (left.low, left.high, right.low, right.high))
+        overflow = (
+            left.overflow
+            or right.overflow
+            or (finite_inputs and not (math.isfinite(low) and math.isfinite(high)))
+        )
+        return _Fact(NUMBER, low, high, overflow=overflow)
 
     def visit_equality(self, node: Code, left: _Fact, right: _Fact) -> _Fact:
         _, offset, op, left_code, right_code = node
@@ -175,7 +186,9 @@ class _Checker:
             )
         self.check_tier_literal(left_code, right_code)
         self.check_tier_literal(right_code, left_code)
-        if left.type == NUMBER:
+        if left.type == NUMBER and (left.overflow or right.overflow):
+            can_true = can_false = True
+        elif left.type == NUMBER:
             overlap = left.low <= right.high and right.low <= left.high
             same_point = left.low == left.high == right.low == right.high
             can_true, can_false = overlap, not same_point
@@ -210,23 +223,29 @@ class _Checker:
         if arity is None:
             hint = did_you_mean(name, FUNCTIONS)
             known = ", ".join(FUNCTIONS)
-            return self.fail(
+            self.fail(
                 "GS032", f"unknown function '{name}'{hint}; the functions are: {known}", offset
             )
+            for arg in args:  # its arguments can hold mistakes of their own
+                self.visit(arg)
+            return _Fact(ANY)
         least, most = arity
         if len(args) < least or (most is not None and len(args) > most):
             wanted = str(least) if least == most else f"at least {least}"
-            return self.fail(
-                "GS033", f"{name}() takes {wanted} argument(s), but gets {len(args)}", offset
-            )
+            self.fail("GS033", f"{name}() takes {wanted} argument(s), but gets {len(args)}", offset)
+            if name not in ("visited", "tier"):
+                for arg in args:
+                    self.visit(arg)
+            return _Fact(ANY)
         if name == "visited":
             return self.visit_visited(args[0])
         if name == "tier":
             return self.visit_tier(args[0])
         facts = [self.visit(arg) for arg in args]
-        if not all(
+        fitting = [
             self.expect(f, NUMBER, a[1], f"{name}()") for f, a in zip(facts, args, strict=True)
-        ):
+        ]
+        if not all(fitting):  # a list, not a generator: every misfit is reported
             return _Fact(ANY)
         if name == "min":
             return _Fact(NUMBER, min(f.low for f in facts), min(f.high for f in facts))

@@ -96,7 +96,18 @@ def _compile_binary(code: Code) -> Evaluator:
         return lambda env: compare(left(env), right(env))
     if op in _ARITHMETIC:
         arithmetic = _ARITHMETIC[op]
-        return lambda env: arithmetic(left(env), right(env))  # type: ignore[arg-type]
+
+        def calculate(env: Environment) -> Value:
+            try:
+                result = arithmetic(left(env), right(env))  # type: ignore[arg-type]
+            except OverflowError:
+                raise EvaluationError(f"'{op}' gives a number too large to hold", offset) from None
+            # Floats overflow quietly to inf; scores never should.
+            if isinstance(result, float) and not math.isfinite(result):
+                raise EvaluationError(f"'{op}' gives a number too large to hold", offset)
+            return result
+
+        return calculate
 
     def divide(env: Environment) -> Value:
         divisor = right(env)
@@ -105,10 +116,14 @@ def _compile_binary(code: Code) -> Evaluator:
         dividend = left(env)
         try:
             if op == "/":
-                return dividend / divisor  # type: ignore[operator]
-            return dividend % divisor  # type: ignore[operator]
+                result: Value = dividend / divisor  # type: ignore[operator]
+            else:
+                result = dividend % divisor  # type: ignore[operator]
         except OverflowError:
             raise EvaluationError(f"'{op}' gives a number too large to hold", offset) from None
+        if isinstance(result, float) and not math.isfinite(result):
+            raise EvaluationError(f"'{op}' gives a number too large to hold", offset)
+        return result
 
     return divide
 

@@ -48,7 +48,8 @@ _TOKEN = re.compile(
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>(),=!])
     """,
-    re.VERBOSE,
+    # ASCII: `\d` must not accept other scripts' digits ("٣" is not 3 to an author).
+    re.VERBOSE | re.ASCII,
 )
 
 # Operators people bring from other languages, with the word this language uses instead.
@@ -254,7 +255,9 @@ class _Parser:
             self.enter(token.offset)
             inner = self.parse_or()
             self.depth -= 1
-            self.expect(")", "')' to close the '(' opened here")
+            if self.current.kind == "end":
+                raise ExpressionError("GS030", "this '(' is never closed: add ')'", token.offset)
+            self.expect(")", "')' to close the '('")
             return inner
         self.index -= 1
         if token.kind == "end":
@@ -272,6 +275,10 @@ class _Parser:
                 args.append(self.parse_or())
                 if self.accept(")"):
                     break
+                if self.current.kind == "end":
+                    raise ExpressionError(
+                        "GS030", f"the '(' of {name.text}() is never closed: add ')'", name.offset
+                    )
                 self.expect(",", "',' or ')' in the function's arguments")
         self.depth -= 1
         return ("call", name.offset, name.text, tuple(args))
