@@ -62,6 +62,17 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 }
 
 
+def _too_large(op: str, offset: int) -> EvaluationError:
+    return EvaluationError(f"'{op}' gives a number too large to hold", offset)
+
+
+def _finite(result: Value, op: str, offset: int) -> Value:
+    """Floats overflow quietly to inf (and then nan); a score never should."""
+    if isinstance(result, float) and not math.isfinite(result):
+        raise _too_large(op, offset)
+    return result
+
+
 def compile_code(code: Code) -> Evaluator:
     kind = code[0]
     if kind == "lit":
@@ -99,13 +110,9 @@ def _compile_binary(code: Code) -> Evaluator:
 
         def calculate(env: Environment) -> Value:
             try:
-                result = arithmetic(left(env), right(env))  # type: ignore[arg-type]
+                return _finite(arithmetic(left(env), right(env)), op, offset)  # type: ignore[arg-type]
             except OverflowError:
-                raise EvaluationError(f"'{op}' gives a number too large to hold", offset) from None
-            # Floats overflow quietly to inf; scores never should.
-            if isinstance(result, float) and not math.isfinite(result):
-                raise EvaluationError(f"'{op}' gives a number too large to hold", offset)
-            return result
+                raise _too_large(op, offset) from None
 
         return calculate
 
@@ -116,14 +123,10 @@ def _compile_binary(code: Code) -> Evaluator:
         dividend = left(env)
         try:
             if op == "/":
-                result: Value = dividend / divisor  # type: ignore[operator]
-            else:
-                result = dividend % divisor  # type: ignore[operator]
+                return _finite(dividend / divisor, op, offset)  # type: ignore[operator]
+            return _finite(dividend % divisor, op, offset)  # type: ignore[operator]
         except OverflowError:
-            raise EvaluationError(f"'{op}' gives a number too large to hold", offset) from None
-        if isinstance(result, float) and not math.isfinite(result):
-            raise EvaluationError(f"'{op}' gives a number too large to hold", offset)
-        return result
+            raise _too_large(op, offset) from None
 
     return divide
 
