@@ -251,3 +251,34 @@ def test_structured_nonsense_gives_diagnostics_not_exceptions(
     (folder / "story.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
     result = load_story(folder)
     assert result.story is not None or result.diagnostics
+
+
+def test_effects_on_names_declared_in_a_later_file_are_built(tmp_path: Path) -> None:
+    # The effect in story.yaml targets variables only the chapter declares: the loader must
+    # wait for the chapter (a draft) and still build the same effects as usual.
+    text = MANIFEST.replace(
+        "          - set: {has_card: true, nickname: \"Reader {fines}\"}",
+        "          - set: {has_card: true, nickname: \"Reader {fines}\", late_note: \"Hi {late}\"}\n"
+        "          - add: {late: 2}",
+    )
+    chapter = CHAPTER.replace("- It is dark.", "- It is dark. {late_note}")
+    chapter += "variables:\n  late: 0\n  late_note: \"\"\n"
+    folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": chapter})
+    result = load_story(folder)
+    assert [d.code for d in result.diagnostics] == []
+    story = result.story
+    assert story is not None
+    effects = story.scenes["hall"].choices[1].effects
+    assert [(e.op, e.target) for e in effects] == [
+        ("subtract", "standing"), ("set", "has_card"), ("set", "nickname"),
+        ("set", "late_note"), ("add", "late"),
+    ]
+    assert isinstance(effects[3].value, Template)
+    assert isinstance(effects[4].value, Expression)
+
+
+def test_an_effect_on_a_name_no_file_declares_is_reported_once(tmp_path: Path) -> None:
+    text = MANIFEST.replace("          - subtract: {standing: 40}", "          - add: {nobody: 1}")
+    folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": CHAPTER})
+    codes = [d.code for d in load_story(folder).diagnostics]
+    assert codes == ["GS040"]
