@@ -188,3 +188,14 @@ def test_python_dash_m_game_runs_check() -> None:
 def test_play_says_plainly_that_it_is_not_built_yet(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["play"]) == 1
     assert "not built yet" in capsys.readouterr().err
+
+
+def test_the_good_standing_console_script_runs_check() -> None:
+    # make test runs the suite from .venv, where `pip install -e .` put the script.
+    script = Path(sys.executable).parent / "good-standing"
+    assert script.exists(), f"{script} is missing: is the package installed in this venv?"
+    done = subprocess.run(
+        [str(script), "check", str(TUTORIAL)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{TUTORIAL}: ok:")
