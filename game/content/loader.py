@@ -40,6 +40,7 @@ from game.core.story import (
 from game.core.templates import split_template
 
 _STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(slots=True)
@@ -314,10 +315,12 @@ class _StoryBuilder:
                     return default
                 return reader.integer(fields[name][1], f"'{name}' of {what}")
 
+            # A meter with a broken bound is still declared (with bounds made usable), so that
+            # its other fields are checked and its uses do not all report "unknown name".
             low = number("min", 0)
             high = number("max", 100)
-            if low is None or high is None:
-                continue
+            low = 0 if low is None else low
+            high = max(low, 100) if high is None else high
             if low > high:
                 reader.error(
                     "GS050",
@@ -325,17 +328,16 @@ class _StoryBuilder:
                     # Point at a bound the author wrote, not at one left to its default.
                     fields["min"][1] if "min" in fields else fields["max"][1],
                 )
-                continue
+                low, high = high, low
             start = number("start", low)
-            if start is None:
-                continue
+            start = low if start is None else start
             if not low <= start <= high:
                 reader.error(
                     "GS050",
                     f"{what} starts at {start}, outside its bounds {low}..{high}",
                     fields["start"][1],
                 )
-                continue
+                start = min(max(start, low), high)
             label = (
                 reader.text(fields["label"][1], f"'label' of {what}")
                 if "label" in fields
@@ -874,6 +876,9 @@ class _StoryBuilder:
                 parsed = error
             self.parsed[text] = parsed
         if isinstance(parsed, ExpressionError):
+            # Whatever names it mentions count as read: a typo in one expression should not
+            # also make a flag it uses look unused.
+            self.names_read.update(_NAME.findall(text))
             location = source_file.location_in_scalar(node, base + parsed.offset)
             self.diagnostics.add(parsed.code, f"{what}: {parsed.message}", location)
             return None
