@@ -51,7 +51,3 @@ class LoadResult:
     story: Story | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     stats: StoryStats | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.story is not None

@@ -111,7 +111,7 @@ class _Goto:
     choice: str
     target: str
     node: Node
-    file: str
+    source: SourceFile
 
 
 def load_story(folder: Path) -> LoadResult:
@@ -695,7 +695,7 @@ class _StoryBuilder:
         if text is None:
             return None
         if goto is not None and goto_node is not None:
-            self.gotos.append(_Goto(scene, ident, goto, goto_node, reader.source.name))
+            self.gotos.append(_Goto(scene, ident, goto, goto_node, reader.source))
         location = reader.source.location(node)
         if all(type(effect) is Effect for effect in effects):
             return Choice(
@@ -937,7 +937,7 @@ class _StoryBuilder:
             scenes=MappingProxyType(scenes),
         )
 
-    def check_pending(self, pending: _PendingExpression, scope: Scope) -> str:
+    def check_pending(self, pending: _PendingExpression, scope: Scope) -> None:
         expression = pending.expression
         result = self.checked.get(expression.source)
         if result is None:
@@ -952,7 +952,7 @@ class _StoryBuilder:
                 locate(pending.node, pending.base + problem.offset),
             )
         if result.problems:
-            return result.type
+            return
         if pending.role == "condition":
             if result.type != BOOL:
                 hint = " (compare it: visited(x) > 0, fines >= 10)" if result.type == NUMBER else ""
@@ -981,7 +981,6 @@ class _StoryBuilder:
                 f" but '{expression.source}' is {'a number' if result.type == NUMBER else result.type}",
                 expression.location,
             )
-        return result.type
 
     def finish_scene(self, draft: _SceneDraft, scope: Scope) -> Scene:
         choices = tuple(
@@ -1103,7 +1102,7 @@ class _StoryBuilder:
                     "GS021",
                     f"choice '{goto.choice}' of scene '{goto.scene}' goes to '{goto.target}',"
                     f" which is not a scene{did_you_mean(goto.target, scenes)}",
-                    SourceLocation(goto.file, *self._position(goto.node)),
+                    goto.source.location(goto.node),
                 )
         start = self.manifest.start if self.manifest else None
         if self.start_node is not None and start is not None and start not in scenes:
@@ -1138,10 +1137,6 @@ class _StoryBuilder:
                         " that goes to it, or remove it",
                         scene.location,
                     )
-
-    @staticmethod
-    def _position(node: Node) -> tuple[int, int]:
-        return node.start_mark.line + 1, node.start_mark.column + 1
 
     def check_unused(self) -> None:
         for kind, table in (

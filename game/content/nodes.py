@@ -270,7 +270,3 @@ class NodeReader:
             )
             return None
         return value
-
-
-def is_quoted(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag == QUOTED
