@@ -115,6 +115,9 @@ class Diagnostics:
         severity = CODES[code][0]
         self.items.append(Diagnostic(code, severity, message, location))
 
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        self.items.extend(items)
+
     @property
     def has_errors(self) -> bool:
         return any(d.severity is Severity.ERROR for d in self.items)
