@@ -233,7 +233,7 @@ class _Checker:
         if len(args) < least or (most is not None and len(args) > most):
             wanted = str(least) if least == most else f"at least {least}"
             self.fail("GS033", f"{name}() takes {wanted} argument(s), but gets {len(args)}", offset)
-            if name not in ("visited", "tier"):
+            if name not in ("visited", "tier", "circle_mean"):
                 for arg in args:
                     self.visit(arg)
             return _Fact(ANY)
@@ -241,6 +241,10 @@ class _Checker:
             return self.visit_visited(args[0])
         if name == "tier":
             return self.visit_tier(args[0])
+        if name == "circle_mean":
+            return self.visit_circle_mean(args[0])
+        if name == "chance":
+            return self.visit_chance(args[0])
         facts = [self.visit(arg) for arg in args]
         fitting = [
             self.expect(f, NUMBER, a[1], f"{name}()") for f, a in zip(facts, args, strict=True)
@@ -285,6 +289,34 @@ class _Checker:
             )
         self.meters.add(meter)
         return _Fact(TEXT)
+
+
+    def visit_chance(self, arg: Code) -> _Fact:
+        odds = self.visit(arg)
+        if not self.expect(odds, NUMBER, arg[1], "chance()"):
+            return _Fact(ANY)
+        if odds.high < 0 or odds.low > 1:
+            shown = odds.low if odds.low == odds.high else f"{odds.low}..{odds.high}"
+            return self.fail(
+                "GS034",
+                f"chance() needs a probability from 0 to 1 (0.25 is one in four), got {shown}",
+                arg[1],
+            )
+        return _Fact(BOOL, can_true=odds.high > 0, can_false=odds.low < 1)
+
+    def visit_circle_mean(self, arg: Code) -> _Fact:
+        meter = arg[2] if arg[0] == "name" else None
+        info = self.scope.names.get(meter) if meter is not None else None
+        if meter is None or info is None or info.kind != "meter":
+            meters = [n for n, i in self.scope.names.items() if i.kind == "meter"]
+            hint = did_you_mean(meter, meters) if meter else ""
+            return self.fail(
+                "GS031" if meter is not None else "GS034",
+                f"circle_mean() needs one of the player's meters, like circle_mean(standing){hint}",
+                arg[1],
+            )
+        self.meters.add(meter)
+        return _Fact(NUMBER, info.low, info.high)
 
 
 def _compare(op: str, left: _Fact, right: _Fact) -> _Fact:

@@ -23,6 +23,10 @@ class Environment(Protocol):
 
     def tier(self, meter: str) -> str: ...
 
+    def chance(self, probability: float) -> bool: ...
+
+    def circle_mean(self, meter: str) -> float: ...
+
 
 Evaluator = Callable[[Environment], Value]
 
@@ -139,6 +143,9 @@ def _compile_call(code: Code) -> Evaluator:
     if name == "tier":
         meter = arg_codes[0][2]
         return lambda env: env.tier(meter)
+    if name == "circle_mean":
+        meter = arg_codes[0][2]
+        return lambda env: env.circle_mean(meter)
     args = [compile_code(arg) for arg in arg_codes]
     if name == "min":
         return lambda env: min(arg(env) for arg in args)
@@ -149,4 +156,6 @@ def _compile_call(code: Code) -> Evaluator:
         return lambda env: abs(only(env))  # type: ignore[arg-type]
     if name == "round":
         return lambda env: round_half_away(only(env))  # type: ignore[arg-type]
+    if name == "chance":
+        return lambda env: env.chance(only(env))  # type: ignore[arg-type]
     raise ValueError(f"unknown function {name!r}")

@@ -35,6 +35,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "round": (1, 1),
     "visited": (1, 1),
     "tier": (1, 1),
+    "chance": (1, 1),
+    "circle_mean": (1, 1),
 }
 
 KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
@@ -44,7 +46,7 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<number>\d+(?:\.\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>(),=!])
     """,
@@ -249,6 +251,12 @@ class _Parser:
                     "GS030", f"'{token.text}' needs a value before it", token.offset
                 )
             if self.current.text == "(" and self.current.kind == "op":
+                if "." in token.text:
+                    raise ExpressionError(
+                        "GS032",
+                        f"'{token.text}' is a character's value, not a function: remove the '('",
+                        token.offset,
+                    )
                 return self.parse_call(token)
             return ("name", token.offset, token.text)
         if token.text == "(":
@@ -311,10 +319,10 @@ def names_in(code: Code) -> set[str]:
         elif kind == "bin":
             stack.extend((node[3], node[4]))
         elif kind == "call":
-            if node[2] not in ("visited", "tier"):
+            if node[2] not in ("visited", "tier", "circle_mean"):
                 stack.extend(node[3])
-            elif node[2] == "tier":
-                # tier(meter) reads the meter.
+            elif node[2] in ("tier", "circle_mean"):
+                # tier(meter) and circle_mean(meter) read the meter.
                 stack.extend(arg for arg in node[3] if arg[0] == "name")
     return found
 
