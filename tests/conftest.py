@@ -20,3 +20,13 @@ def private_story_cache(
     folder = tmp_path_factory.mktemp("story-cache")
     monkeypatch.setenv("GOOD_STANDING_CACHE_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def private_save_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Saves (and anything else under the data folder) go to a fresh folder, never the user's."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("GOOD_STANDING_DATA_DIR", str(folder))
+    return folder

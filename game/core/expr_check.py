@@ -290,7 +290,6 @@ class _Checker:
         self.meters.add(meter)
         return _Fact(TEXT)
 
-
     def visit_chance(self, arg: Code) -> _Fact:
         odds = self.visit(arg)
         if not self.expect(odds, NUMBER, arg[1], "chance()"):

@@ -248,7 +248,9 @@ class Character:
     id: str
     name: str
     location: SourceLocation
-    meters: Mapping[str, int] = field(default_factory=dict)  # start values; others: the meter's start
+    meters: Mapping[str, int] = field(
+        default_factory=dict
+    )  # start values; others: the meter's start
     relationship: int = 0
     in_circle: bool = False
     description: str = ""

@@ -1,0 +1,69 @@
+"""The mutable side of play: everything a save holds, as plain data (see save_json.py).
+
+The Story is immutable and shared; a State is one playthrough of it. The Runner is the only
+thing that changes a State, so every change goes through the story's rules and the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from game.core.expressions import Value
+
+
+class LedgerEntry(NamedTuple):
+    """One change to a meter: when, where, why, by how much, and the value it left."""
+
+    turn: int
+    day: int
+    scene: str
+    choice: str | None  # the choice whose step made the change (None: the opening, an event)
+    rule: str | None  # the rule that made it (a rule id, "association", "meter.tier.on_enter")
+    meter: str  # a meter id, or a character's "mara.standing" / "mara.relationship"
+    delta: int | float
+    value: Value  # the value after the change
+    reason: str
+
+
+class TierEntry(NamedTuple):
+    """The player's value of a meter moved from one tier to another."""
+
+    turn: int
+    meter: str
+    old: str | None
+    new: str | None
+
+
+class HistoryEntry(NamedTuple):
+    """A choice the player made: the backlog and the report card read these."""
+
+    turn: int
+    scene: str
+    choice: str
+    text: str
+
+
+@dataclass(slots=True)
+class State:
+    scene: str
+    # Every meter, flag and variable, each character's values ("mara.standing") and the
+    # engine's own names (turn, day, period, day_name, circle_size), by name: one dict lookup
+    # per name an expression reads.
+    values: dict[str, Value]
+    seed: int
+    turn: int = 0
+    day: int = 1
+    period: int = 0  # index into the story's clock periods
+    visits: dict[str, int] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # "scene/choice" of non-sticky choices taken
+    draws: int = 0  # random numbers drawn so far
+    # Draws made before the current page was built: a loaded save rebuilds the page from here,
+    # so that chance() in its text and choices comes out as it did before saving.
+    page_draws: int = 0
+    returns: list[str] = field(default_factory=list)  # where `goto: return` resumes
+    interrupts: list[str] = field(default_factory=list)  # scenes waiting to interrupt play
+    fired: set[str] = field(default_factory=set)  # scheduled events already due
+    ledger: list[LedgerEntry] = field(default_factory=list)
+    tiers: list[TierEntry] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
