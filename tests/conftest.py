@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from game.content.loader import load_story
+from game.core.story import Story
 
 # The game window's tests (and anything importing pygame) must run on machines without a
 # display or sound card; set before any test can import pygame.
@@ -30,3 +35,20 @@ def private_save_folder(
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("GOOD_STANDING_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def make_story(tmp_path: Path) -> Callable[..., Story]:
+    """Write a one-file story (YAML text) to a fresh folder and load it; fail on any error."""
+    counter = iter(range(1_000_000))
+
+    def make(text: str) -> Story:
+        folder = tmp_path / f"story{next(counter)}"
+        folder.mkdir()
+        (folder / "story.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+        result = load_story(folder)
+        errors = [d.format() for d in result.diagnostics if d.severity == "error"]
+        assert result.story is not None and not errors, "\n".join(errors)
+        return result.story
+
+    return make

@@ -39,6 +39,7 @@ from game.core.story import (
     Template,
     Tier,
     TierEvent,
+    format_value,
     paragraphs,
 )
 
@@ -490,10 +491,13 @@ class Runner:
         parts = template.parts
         if len(parts) == 1 and type(parts[0]) is str:
             return parts[0]  # plain text, the usual case: nothing to evaluate
-        try:
-            return template.render(self)
-        except EvaluationError as error:
-            raise StoryRuntimeError(error.message, template.location) from None
+        out: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                out.append(format_value(self._evaluate(part)))
+        return "".join(out)
 
     def _apply(self, effect: Effect, log: _StepLog, rule: str | None, default_reason: str) -> None:
         op = effect.op
