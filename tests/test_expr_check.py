@@ -346,7 +346,8 @@ def test_unknown_function_is_gs032_at_the_name() -> None:
     code, offset, message = one_problem("1 + floor(standing)")
     assert (code, offset) == ("GS032", 4)
     assert message == (
-        "unknown function 'floor'; the functions are: min, max, abs, round, visited, tier"
+        "unknown function 'floor'; the functions are: min, max, abs, round, visited, tier,"
+        " chance, circle_mean"
     )
 
 
@@ -617,3 +618,50 @@ def test_product_beyond_float_range_times_zero_keeps_analysis_sound() -> None:
     # equal to 0: the analysis must not claim the comparison cannot be false.
     result = run(f"({product('0.5', *[BIG] * 22)}) * 0 == 0")
     assert result.problems or result.can_false
+
+
+# chance(), circle_mean() and characters' dotted names
+
+CHARACTER_SCOPE = Scope(
+    names={**SCOPE.names, "mara.standing": NameInfo("character meter", NUMBER, 0, 1000)},
+    scenes=SCOPE.scenes,
+    tiers=SCOPE.tiers,
+)
+
+
+def test_chance_is_a_condition_that_can_go_either_way() -> None:
+    result = ok("chance(0.25)")
+    assert (result.type, result.can_true, result.can_false) == (BOOL, True, True)
+
+
+def test_chance_of_zero_can_never_be_true_and_of_one_never_false() -> None:
+    assert not ok("chance(0)").can_true
+    assert not ok("chance(1)").can_false
+
+
+def test_chance_outside_zero_to_one_is_gs034_at_the_argument() -> None:
+    code, offset, message = one_problem("chance(25)")
+    assert (code, offset) == ("GS034", 7)
+    assert "probability from 0 to 1" in message and "got 25" in message
+
+
+def test_chance_of_text_is_gs034() -> None:
+    assert one_problem("chance(nickname)")[0] == "GS034"
+
+
+def test_circle_mean_is_a_number_within_the_meter_bounds() -> None:
+    result = ok("circle_mean(standing)")
+    assert (result.type, result.low, result.high) == (NUMBER, 0, 1000)
+    assert result.meters == {"standing"}
+
+
+def test_circle_mean_of_a_flag_is_gs031_with_the_meters_named() -> None:
+    code, offset, message = one_problem("circle_mean(has_card)")
+    assert (code, offset) == ("GS031", 12)
+    assert "circle_mean(standing)" in message
+
+
+def test_a_characters_dotted_name_has_the_meters_bounds() -> None:
+    result = ok("mara.standing > 500", CHARACTER_SCOPE)
+    assert result.type == BOOL
+    assert not ok("mara.standing > 1000", CHARACTER_SCOPE).can_true  # bounded like a meter

@@ -35,6 +35,13 @@ class FakeEnv:
     def tier(self, meter: str) -> str:
         return self.tiers[meter]
 
+    def chance(self, probability: float) -> bool:
+        self.reads.append(f"chance({probability})")
+        return probability >= 0.5
+
+    def circle_mean(self, meter: str) -> float:
+        return {"standing": 512.5}[meter]
+
 
 class Untouchable(Exception):
     """Raised when an expression reads a name it should never have evaluated."""
@@ -358,3 +365,19 @@ def test_division_beyond_float_range_raises_evaluation_error() -> None:
     with pytest.raises(EvaluationError) as info:
         ev(f"{product(*[BIG] * 25)} / 3")
     assert info.value.offset == len(product(*[BIG] * 25)) + 1
+
+
+def test_chance_asks_the_environment_with_the_evaluated_probability() -> None:
+    env = FakeEnv(values={"odds": 0.25})
+    assert ev("chance(odds * 2)", env) is True
+    assert ev("chance(0.1)", env) is False
+    assert env.reads == ["odds", "chance(0.5)", "chance(0.1)"]
+
+
+def test_circle_mean_asks_the_environment_for_the_meter() -> None:
+    assert ev("circle_mean(standing) + 0.5") == 513.0
+
+
+def test_a_characters_dotted_name_is_read_as_one_name() -> None:
+    env = FakeEnv(values={"mara.standing": 300})
+    assert ev("mara.standing + 1", env) == 301

@@ -153,7 +153,11 @@ def test_name_with_digits_and_underscores() -> None:
 def test_name_starting_with_keyword_is_a_name() -> None:
     assert parse("notice") == ("name", 0, "notice")
     assert parse("order and android") == (
-        "bin", 6, "and", ("name", 0, "order"), ("name", 10, "android")
+        "bin",
+        6,
+        "and",
+        ("name", 0, "order"),
+        ("name", 10, "android"),
     )
 
 
@@ -191,7 +195,7 @@ def test_string_unknown_escape_keeps_the_character() -> None:
 
 def test_string_other_quote_needs_no_escape() -> None:
     assert parse("'say \"hi\"'") == ("lit", 0, 'say "hi"')
-    assert parse("\"it's\"") == ("lit", 0, "it's")
+    assert parse('"it\'s"') == ("lit", 0, "it's")
 
 
 def test_string_keeps_keywords_and_operators_as_text() -> None:
@@ -284,12 +288,22 @@ def test_not_not_nests() -> None:
 
 def test_offsets_point_at_operators_and_operands() -> None:
     assert parse("a + b * c") == (
-        "bin", 2, "+", ("name", 0, "a"), ("bin", 6, "*", ("name", 4, "b"), ("name", 8, "c"))
+        "bin",
+        2,
+        "+",
+        ("name", 0, "a"),
+        ("bin", 6, "*", ("name", 4, "b"), ("name", 8, "c")),
     )
 
 
 def test_offset_of_not_and_and() -> None:
-    assert parse("x and not y") == ("bin", 2, "and", ("name", 0, "x"), ("not", 6, ("name", 10, "y")))
+    assert parse("x and not y") == (
+        "bin",
+        2,
+        "and",
+        ("name", 0, "x"),
+        ("not", 6, ("name", 10, "y")),
+    )
 
 
 # Calls
@@ -321,7 +335,9 @@ def test_call_of_unknown_function_still_parses() -> None:
 
 def test_nested_calls() -> None:
     assert shape("abs(min(a, round(b)))") == (
-        "call", "abs", (("call", "min", (name("a"), ("call", "round", (name("b"),)))),)
+        "call",
+        "abs",
+        (("call", "min", (name("a"), ("call", "round", (name("b"),)))),),
     )
 
 
@@ -332,7 +348,9 @@ def test_space_between_name_and_paren_is_still_a_call() -> None:
 def test_visited_and_tier_are_calls() -> None:
     assert shape("visited(cellar) > 0") == (">", ("call", "visited", (name("cellar"),)), lit(0))
     assert shape('tier(standing) == "trusted"') == (
-        "==", ("call", "tier", (name("standing"),)), lit("trusted")
+        "==",
+        ("call", "tier", (name("standing"),)),
+        lit("trusted"),
     )
 
 
@@ -344,6 +362,8 @@ def test_functions_table_matches_the_documented_functions() -> None:
         "round": (1, 1),
         "visited": (1, 1),
         "tier": (1, 1),
+        "chance": (1, 1),
+        "circle_mean": (1, 1),
     }
 
 
@@ -695,3 +715,17 @@ def test_from_json_refuses_nesting_deeper_than_any_parse() -> None:
 def test_from_json_unknown_node_kind_is_value_error() -> None:
     with pytest.raises(ValueError, match="not an expression node"):
         from_json(["lambda", 0, "x"])
+
+
+def test_a_dotted_name_is_one_name_node() -> None:
+    assert parse("mara.standing") == ("name", 0, "mara.standing")
+
+
+def test_a_dotted_name_cannot_be_called() -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse("mara.standing(1)")
+    assert (caught.value.code, caught.value.offset) == ("GS032", 0)
+
+
+def test_circle_mean_reads_its_meter_and_chance_reads_its_argument() -> None:
+    assert names_in(parse("circle_mean(standing) > 1 and chance(odds)")) == {"standing", "odds"}

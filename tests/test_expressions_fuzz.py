@@ -15,9 +15,7 @@ from game.core.expr_check import ANY, BOOL, NUMBER, TEXT, NameInfo, Scope, check
 from game.core.expr_eval import EvaluationError, compile_code
 from game.core.expressions import COMPARISONS, Code, ExpressionError, Value, parse
 
-SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # A small world: meters with bounds, a flag, an unbounded number variable and a text variable.
 METERS: dict[str, tuple[int, int]] = {
@@ -27,7 +25,12 @@ METERS: dict[str, tuple[int, int]] = {
     "d": (-4, -1),  # strictly negative
     "standing": (0, 1000),  # has tiers
 }
-TIERS = {"exemplary": (800, 1000), "trusted": (600, 799), "restricted": (450, 599), "listed": (0, 449)}
+TIERS = {
+    "exemplary": (800, 1000),
+    "trusted": (600, 799),
+    "restricted": (450, 599),
+    "listed": (0, 449),
+}
 SCENES = ["cellar", "hall"]
 SCOPE = Scope(
     names={
@@ -151,13 +154,64 @@ def parse_or_error(source: str) -> Code | None:
 
 
 TOKENS = [
-    "a", "b", "c", "standing", "f", "v", "t", "cellar", "hall", "zzz",
-    "min", "max", "abs", "round", "visited", "tier", "floor",
-    "and", "or", "not", "true", "false",
-    "0", "1", "2", "2.5", "10", "1000", "0.0",
-    '"x"', "'trusted'", '"a\\"b"', '""', "'listed'",
-    "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "(", ")", ",",
-    "&&", "||", "!", "=", '"', "'", "$", "{", ".", "\\",
+    "a",
+    "b",
+    "c",
+    "standing",
+    "f",
+    "v",
+    "t",
+    "cellar",
+    "hall",
+    "zzz",
+    "min",
+    "max",
+    "abs",
+    "round",
+    "visited",
+    "tier",
+    "floor",
+    "and",
+    "or",
+    "not",
+    "true",
+    "false",
+    "0",
+    "1",
+    "2",
+    "2.5",
+    "10",
+    "1000",
+    "0.0",
+    '"x"',
+    "'trusted'",
+    '"a\\"b"',
+    '""',
+    "'listed'",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "(",
+    ")",
+    ",",
+    "&&",
+    "||",
+    "!",
+    "=",
+    '"',
+    "'",
+    "$",
+    "{",
+    ".",
+    "\\",
 ]
 STRUCTURAL = ["(", ")", "(", ")", "-", "not", ","]
 
@@ -167,8 +221,27 @@ token_soup = st.tuples(
 ).map(lambda pair: pair[1].join(pair[0]))
 
 ATOMS = st.sampled_from(
-    ["a", "b", "standing", "f", "v", "t", "zzz", "cellar", "1", "2.5", "0", "true", "false",
-     '"x"', "'trusted'", "visited(cellar)", "visited(nowhere)", "tier(standing)", "tier(a)"]
+    [
+        "a",
+        "b",
+        "standing",
+        "f",
+        "v",
+        "t",
+        "zzz",
+        "cellar",
+        "1",
+        "2.5",
+        "0",
+        "true",
+        "false",
+        '"x"',
+        "'trusted'",
+        "visited(cellar)",
+        "visited(nowhere)",
+        "tier(standing)",
+        "tier(a)",
+    ]
 )
 ANY_OPS = ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or"]
 ANY_FUNCTIONS = ["min", "max", "abs", "round", "visited", "tier", "floor"]
@@ -176,8 +249,12 @@ ANY_FUNCTIONS = ["min", "max", "abs", "round", "visited", "tier", "floor"]
 
 def _any_extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
-        st.tuples(children, st.sampled_from(ANY_OPS), children).map(lambda p: f"({p[0]} {p[1]} {p[2]})"),
-        st.tuples(children, st.sampled_from(ANY_OPS), children).map(lambda p: f"{p[0]} {p[1]} {p[2]}"),
+        st.tuples(children, st.sampled_from(ANY_OPS), children).map(
+            lambda p: f"({p[0]} {p[1]} {p[2]})"
+        ),
+        st.tuples(children, st.sampled_from(ANY_OPS), children).map(
+            lambda p: f"{p[0]} {p[1]} {p[2]}"
+        ),
         children.map(lambda x: f"-{x}"),
         children.map(lambda x: f"not {x}"),
         children.map(lambda x: f"({x})"),
@@ -228,13 +305,30 @@ def test_any_parsed_tree_type_checks_without_exceptions(source: str) -> None:
 # Soundness of the interval analysis: well-typed expressions over bounded meters
 
 
-NUMBER_LITERALS = ["0", "1", "2", "5", "10", "100", "449", "450", "999", "1000", "1001", "0.5",
-                   "2.5", "-5", "-1"]
+NUMBER_LITERALS = [
+    "0",
+    "1",
+    "2",
+    "5",
+    "10",
+    "100",
+    "449",
+    "450",
+    "999",
+    "1000",
+    "1001",
+    "0.5",
+    "2.5",
+    "-5",
+    "-1",
+]
 NUMBER_ATOMS = st.one_of(
     st.sampled_from(list(METERS)),
     st.sampled_from(list(METERS)),
     st.sampled_from(["v", "visited(cellar)", "visited(hall)"]),
-    st.sampled_from(NUMBER_LITERALS).map(lambda text: f"({text})" if text.startswith("-") else text),
+    st.sampled_from(NUMBER_LITERALS).map(
+        lambda text: f"({text})" if text.startswith("-") else text
+    ),
 )
 
 
@@ -272,7 +366,9 @@ BOOL_ATOMS = st.one_of(
         lambda p: f'(tier(standing) {p[0]} "{p[1]}")'
     ),
     st.tuples(
-        st.sampled_from(['"x"', '"y"', "t"]), st.sampled_from(["==", "!="]), st.sampled_from(['"x"', "t"])
+        st.sampled_from(['"x"', '"y"', "t"]),
+        st.sampled_from(["==", "!="]),
+        st.sampled_from(['"x"', "t"]),
     ).map(lambda p: f"({p[0]} {p[1]} {p[2]})"),
 )
 
@@ -338,8 +434,12 @@ def test_interval_analysis_bounds_hold_for_numbers(source: str, envs: list[FakeE
 
 
 @SETTINGS
-@given(simple_numbers, st.sampled_from(sorted(COMPARISONS)), st.sampled_from(NUMBER_LITERALS),
-       st.lists(environments(), min_size=1, max_size=4))
+@given(
+    simple_numbers,
+    st.sampled_from(sorted(COMPARISONS)),
+    st.sampled_from(NUMBER_LITERALS),
+    st.lists(environments(), min_size=1, max_size=4),
+)
 def test_interval_analysis_is_sound_for_comparisons_with_boundary_literals(
     left: str, op: str, literal: str, envs: list[FakeEnv]
 ) -> None:
@@ -367,9 +467,7 @@ def test_corner_environments_cover_every_meter_extreme() -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 @given(st.one_of(conditions, conditions, expression_sources), environments())
-def test_clean_conditions_evaluate_without_unexpected_exceptions(
-    source: str, env: FakeEnv
-) -> None:
+def test_clean_conditions_evaluate_without_unexpected_exceptions(source: str, env: FakeEnv) -> None:
     code = parse_or_error(source)
     assume(code is not None)
     result = check(code, SCOPE)
