@@ -140,10 +140,18 @@ def test_rules_run_on_tags_every_turn_every_day_and_while_a_condition_holds() ->
     ]
 
 
+def test_a_scene_that_ends_the_day_runs_the_day_rules_as_it_is_entered() -> None:
+    runner = play("rules")
+    step = runner.choose("doze")
+    assert step.day_changed and step.scene == "dusk"
+    assert ledger(runner) == [(1, "stress", 2, 2, "rent_day", "rent is due")]
+    assert runner.clock().day == 2
+
+
 def test_previews_name_the_visible_meters_a_choice_and_its_tag_rules_touch() -> None:
     runner = play("rules")
     touches = {choice.id: choice.touches for choice in runner.page.choices}
-    assert touches == {"smoke": ("standing",), "sleep": (), "leave": ()}
+    assert touches == {"smoke": ("standing",), "sleep": (), "doze": (), "leave": ()}
 
 
 def test_without_previews_choices_name_no_meters() -> None:

@@ -280,8 +280,7 @@ class Runner:
                 self._run_rule(rule, log)
         for rule in self._every_turn:
             self._run_rule(rule, log)
-        if state.day != start_day:
-            self._new_day(log)
+        self._days_passed(start_day, log)
         if before is not None:
             self._tier_events(before, log)
         if goto == RETURN:
@@ -465,9 +464,13 @@ class Runner:
         scene = self.story.scenes[scene_id]
         if scene.on_enter:
             before = self._tiers_now() if self._tiered else None
+            day = state.day
             log.scene = scene_id
             log.choice = None
             self._apply_all(scene.on_enter, log, None, scene.title or scene_id)
+            # A scene may end a day ("Night falls"): its day rules run now. Events it makes
+            # due interrupt at the next step, since this scene is already on the page.
+            self._days_passed(day, log)
             if before is not None:
                 self._tier_events(before, log)
 
@@ -654,8 +657,18 @@ class Runner:
             if event.condition is None or self._evaluate(event.condition):
                 state.interrupts.append(event.goto)
 
-    def _new_day(self, log: _StepLog) -> None:
+    def _days_passed(self, since: int, log: _StepLog) -> None:
+        """Day rules and association drift once for each day begun since day `since`; then
+        the directives of the day it is now."""
+        if self.state.day == since:
+            return
         log.day_changed = True
+        for _ in range(self.state.day - since):
+            self._day_rules(log)
+        for text in self.directives():
+            log.notifications.append(f"Today's directive: {text}")
+
+    def _day_rules(self, log: _StepLog) -> None:
         for rule in self._every_day:
             self._run_rule(rule, log)
         values = self._values
@@ -671,8 +684,6 @@ class Runner:
                 values[meter.id] = new
                 reason = "association: your circle"
                 self._record(meter.id, new - old, new, reason, "association", log)
-        for text in self.directives():
-            log.notifications.append(f"Today's directive: {text}")
 
     # ---------------------------------------------------------------- rules
 
