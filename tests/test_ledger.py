@@ -56,9 +56,22 @@ scenes:
           - add: {standing: 400}
           - subtract: {trust: 10}
         goto: square
+      - id: court
+        text: Answer the summons
+        effects:
+          - add: {standing: 10}
+        goto: courthouse
       - id: home
         text: Go home
         goto: home
+  courthouse:
+    on_enter:
+      - subtract: {standing: 100}
+        reason: an old fine
+    text: The clerk has your file.
+    choices:
+      - text: Leave
+        goto: square
   home:
     text: Home.
     ending: {title: Home, epithet: The one who went home}
@@ -140,3 +153,12 @@ def test_the_report_card_reveals_hidden_meters_and_the_biggest_moves(town: Story
     assert [(v.id, v.value) for v in card.revealed] == [("trust", 5)]
     assert card.gained == ("green_channel",)
     assert card.turns == 4
+
+
+def test_what_a_scene_does_on_arrival_is_not_blamed_on_the_choice_before_it(town: Story) -> None:
+    runner = play(town, "court")
+    moves = biggest_moves(runner.state.ledger, runner.state.history, "standing")
+    assert [(m.turn, m.choice, m.text, m.delta, m.reasons) for m in moves] == [
+        (1, None, "", -100, ("an old fine",)),
+        (1, "court", "Answer the summons", 10, ("Answer the summons",)),
+    ]

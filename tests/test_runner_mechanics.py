@@ -262,6 +262,8 @@ def test_a_played_storylet_returns_to_its_hub_and_is_not_offered_again() -> None
 def test_directives_switch_by_day_so_the_same_choice_is_praised_then_punished() -> None:
     runner = play("directives")
     assert runner.directives() == ("Staying late shows dedication.",)
+    assert runner.opening is not None
+    assert runner.opening.notifications == ("Today's directive: Staying late shows dedication.",)
     runner.choose("stay")
     step = runner.choose("sleep")
     assert step.notifications == (

@@ -49,6 +49,9 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GS014": (Severity.ERROR, "invalid id"),
     "GS015": (Severity.ERROR, "duplicate id"),
     "GS016": (Severity.ERROR, "manifest key outside story.yaml"),
+    "GS017": (Severity.ERROR, "reserved id"),
+    "GS018": (Severity.ERROR, "rename does not fit the story"),
+    "GS019": (Severity.ERROR, "keys that exclude each other"),
     # Scenes and choices
     "GS020": (Severity.ERROR, "start scene unknown"),
     "GS021": (Severity.ERROR, "goto to an unknown scene"),
@@ -59,6 +62,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GS026": (Severity.ERROR, "duplicate choice id"),
     "GS027": (Severity.WARNING, "locked reason without requires"),
     "GS028": (Severity.WARNING, "requires without a locked reason"),
+    "GS029": (Severity.WARNING, "storylet limit on a scene that is no hub"),
     # Expressions
     "GS030": (Severity.ERROR, "expression syntax error"),
     "GS031": (Severity.ERROR, "unknown name"),
@@ -73,12 +77,17 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GS041": (Severity.ERROR, "malformed effect"),
     "GS042": (Severity.ERROR, "effect does not fit the target's type"),
     "GS043": (Severity.WARNING, "value outside the meter's bounds"),
+    "GS044": (Severity.ERROR, "fairmath percentage outside 0..100"),
+    "GS045": (Severity.ERROR, "effect on a value the engine keeps"),
     # Meters, tiers and declarations
     "GS050": (Severity.ERROR, "meter bounds inconsistent"),
     "GS051": (Severity.ERROR, "gap between tiers"),
     "GS052": (Severity.ERROR, "tiers overlap"),
     "GS053": (Severity.ERROR, "tier outside the meter's bounds"),
     "GS054": (Severity.WARNING, "declared but never used"),
+    # Rules and time
+    "GS060": (Severity.WARNING, "rule reacts to a tag no choice carries"),
+    "GS061": (Severity.WARNING, "directive without days"),
 }
 
 

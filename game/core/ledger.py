@@ -18,7 +18,7 @@ class Move:
     turn: int
     scene: str
     choice: str | None
-    text: str  # the choice as the player read it; "" for changes outside a choice
+    text: str  # the choice as the player read it; "" for what happened on arriving somewhere
     delta: int | float
     reasons: tuple[str, ...]
 
@@ -59,31 +59,31 @@ def biggest_moves(
     meter: str,
     count: int = 5,
 ) -> list[Move]:
-    """The turns that changed `meter` most (by size, ties to the earlier turn), each with the
-    choice that started it. Rule and tier changes count toward the turn they happened in."""
-    choice_text = {entry.turn: entry for entry in history}
-    totals: dict[int, list[LedgerEntry]] = {}
+    """What changed `meter` most (by size; ties to the earlier turn): each choice with the rules
+    it set off, and apart from it, what happened on arriving somewhere (a scene's `on_enter`,
+    an event), so that an overdue fine met at the desk is not blamed on the smile before it."""
+    made = {entry.turn: entry for entry in history}
+    groups: dict[tuple[int, str | None], list[LedgerEntry]] = {}
     for entry in ledger:
         if entry.meter == meter:
-            totals.setdefault(entry.turn, []).append(entry)
+            groups.setdefault((entry.turn, entry.choice), []).append(entry)
     moves: list[Move] = []
-    for turn, entries in totals.items():
+    for (turn, choice), entries in groups.items():
         delta = sum(entry.delta for entry in entries)
         if delta == 0:
             continue
-        made = choice_text.get(turn)
-        reasons = tuple(dict.fromkeys(entry.reason for entry in entries))
+        by_choice = made.get(turn) if choice is not None else None
         moves.append(
             Move(
                 turn=turn,
-                scene=made.scene if made else entries[0].scene,
-                choice=made.choice if made else None,
-                text=made.text if made else "",
+                scene=entries[0].scene,
+                choice=choice,
+                text=by_choice.text if by_choice else "",
                 delta=delta,
-                reasons=reasons,
+                reasons=tuple(dict.fromkeys(entry.reason for entry in entries)),
             )
         )
-    moves.sort(key=lambda move: (-abs(move.delta), move.turn))
+    moves.sort(key=lambda move: (-abs(move.delta), move.turn, move.choice is None))
     return moves[:count]
 
 

@@ -440,6 +440,8 @@ class Runner:
             goto = state.interrupts.pop(0)
             interrupted = True
         self._enter(goto, log)
+        for text in self.directives():
+            log.notifications.append(f"Today's directive: {text}")
         return Step(
             choice=None,
             scene=state.scene,

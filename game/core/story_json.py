@@ -14,18 +14,26 @@ from typing import Any
 from game.core.diagnostics import Diagnostic, Severity, SourceLocation
 from game.core.expressions import from_json as code_from_json
 from game.core.story import (
+    NUMERIC_OPERATIONS,
+    Character,
     Choice,
+    Clock,
     Effect,
     Ending,
     Expression,
     Flag,
     Manifest,
     Meter,
+    Multiplier,
     Passage,
+    Rule,
     Scene,
+    ScheduledEvent,
     Story,
+    Storylet,
     Template,
     Tier,
+    TierEvent,
     Variable,
 )
 
@@ -53,10 +61,20 @@ class _Encoder:
 
     def effect(self, effect: Effect) -> Json:
         value = effect.value
-        encoded = (
-            ["t", self.template(value)] if isinstance(value, Template) else ["e", self.expr(value)]
-        )
-        return [effect.op, effect.target, encoded, self.loc(effect.location)]
+        encoded: Json
+        if value is None:  # circle operations and advance
+            encoded = None
+        elif isinstance(value, Template):
+            encoded = ["t", self.template(value)]
+        else:
+            encoded = ["e", self.expr(value)]
+        data = [effect.op, effect.target, encoded, self.loc(effect.location)]
+        if effect.reason is not None:  # most effects have none: leave the slot out
+            data.append(self.template(effect.reason))
+        return data
+
+    def effects(self, effects: tuple[Effect, ...]) -> Json:
+        return [self.effect(e) for e in effects]
 
     def choice(self, c: Choice) -> Json:
         return [
@@ -72,17 +90,19 @@ class _Encoder:
             list(c.tags),
         ]
 
+    def passage(self, p: Passage) -> Json:
+        data = [self.template(p.text), self.expr(p.condition), self.template(p.otherwise)]
+        if p.one_of:
+            data.append([self.template(variant) for variant in p.one_of])
+        return data
+
     def scene(self, s: Scene) -> Json:
-        passages = [
-            [self.template(p.text), self.expr(p.condition), self.template(p.otherwise)]
-            for p in s.passages
-        ]
         ending = None
         if s.ending is not None:
             ending = [s.ending.title, self.loc(s.ending.location), s.ending.epithet]
-        return [
+        data = [
             s.id,
-            passages,
+            [self.passage(p) for p in s.passages],
             self.loc(s.location),
             s.title,
             [self.effect(e) for e in s.on_enter],
@@ -90,6 +110,27 @@ class _Encoder:
             list(s.tags),
             ending,
         ]
+        if s.storylet is not None or s.storylet_limit is not None:
+            data.append(self.storylet(s.storylet))
+            data.append(s.storylet_limit)
+        return data
+
+    def storylet(self, s: Storylet | None) -> Json:
+        if s is None:
+            return None
+        return [
+            s.hub,
+            self.template(s.text),
+            self.loc(s.location),
+            self.expr(s.requires),
+            self.expr(s.salience),
+            s.sticky,
+        ]
+
+    def tier_event(self, e: TierEvent | None) -> Json:
+        if e is None:
+            return None
+        return [self.loc(e.location), self.effects(e.effects), self.template(e.notify), e.goto]
 
     def meter(self, m: Meter) -> Json:
         tiers = [
@@ -101,8 +142,14 @@ class _Encoder:
                 self.loc(t.location),
                 list(t.privileges),
                 list(t.sanctions),
+                self.tier_event(t.on_enter),
+                self.tier_event(t.on_leave),
             ]
             for t in m.tiers
+        ]
+        multipliers = [
+            [x.id, self.expr(x.condition), self.loc(x.location), x.gain, x.loss]
+            for x in m.multipliers
         ]
         return [
             m.id,
@@ -114,7 +161,42 @@ class _Encoder:
             m.visible,
             m.display,
             tiers,
+            multipliers,
+            m.association,
         ]
+
+    def character(self, c: Character) -> Json:
+        return [
+            c.id,
+            c.name,
+            self.loc(c.location),
+            dict(c.meters),
+            c.relationship,
+            c.in_circle,
+            c.description,
+        ]
+
+    def rule(self, r: Rule) -> Json:
+        return [
+            r.id,
+            self.loc(r.location),
+            self.effects(r.effects),
+            r.on_tag,
+            r.every,
+            self.expr(r.while_),
+            self.expr(r.condition),
+            list(r.days),
+            self.template(r.reason),
+            self.template(r.notify),
+            self.template(r.directive),
+        ]
+
+    def clock(self, c: Clock) -> Json:
+        location = None if c.location is None else self.loc(c.location)
+        return [list(c.periods), list(c.day_names), c.start_day, c.start_period, location]
+
+    def scheduled(self, e: ScheduledEvent) -> Json:
+        return [e.id, e.day, e.goto, self.loc(e.location), e.period, self.expr(e.condition)]
 
 
 def encode_story(story: Story) -> tuple[Json, list[Json]]:
@@ -134,12 +216,19 @@ def encode_story(story: Story) -> tuple[Json, list[Json]]:
         m.estimated_minutes,
         list(m.content_notes),
         m.age_guidance,
+        m.previews,
     ]
     meta = {
         "manifest": manifest,
         "meters": [enc.meter(meter) for meter in story.meters.values()],
         "flags": [[f.id, f.default, enc.loc(f.location)] for f in story.flags.values()],
         "variables": [[v.id, v.default, enc.loc(v.location)] for v in story.variables.values()],
+        "characters": [enc.character(c) for c in story.characters.values()],
+        "rules": [enc.rule(r) for r in story.rules],
+        "clock": enc.clock(story.clock),
+        "schedule": [enc.scheduled(e) for e in story.schedule],
+        "renamed": dict(story.renamed),
+        "hubs": {hub: list(offered) for hub, offered in story.hubs.items()},
         "scene_ids": list(story.scenes),
         "files": list(enc.files),  # last: the scenes and the rest above have filled it
     }
@@ -183,11 +272,19 @@ class _Decoder:
         return template
 
     def effect(self, data: Json) -> Effect:
-        kind, value = data[2]
-        decoded = self.template(value) if kind == "t" else self.expr(value)
-        if decoded is None:
-            raise ValueError("an effect has no value")
-        return Effect(data[0], data[1], decoded, self.loc(data[3]))
+        decoded: Expression | Template | None = None
+        if data[2] is not None:
+            kind, value = data[2]
+            decoded = self.template(value) if kind == "t" else self.expr(value)
+            if decoded is None:
+                raise ValueError("an effect has no value")
+        elif data[0] in NUMERIC_OPERATIONS:
+            raise ValueError(f"a '{data[0]}' effect has no value")
+        reason = self.template(data[4]) if len(data) > 4 else None
+        return Effect(data[0], data[1], decoded, self.loc(data[3]), reason)
+
+    def effects(self, data: Json) -> tuple[Effect, ...]:
+        return tuple(self.effect(e) for e in data)
 
     def choice(self, d: Json) -> Choice:
         return Choice(
@@ -204,10 +301,14 @@ class _Decoder:
         )
 
     def passage(self, d: Json) -> Passage:
-        return Passage(self.required_template(d[0]), self.expr(d[1]), self.template(d[2]))
+        one_of = tuple(self.required_template(v) for v in d[3]) if len(d) > 3 else ()
+        return Passage(self.required_template(d[0]), self.expr(d[1]), self.template(d[2]), one_of)
 
     def scene(self, d: Json) -> Scene:
         ending = None if d[7] is None else Ending(d[7][0], self.loc(d[7][1]), d[7][2])
+        storylet = limit = None
+        if len(d) > 8:
+            storylet, limit = self.storylet(d[8]), d[9]
         return Scene(
             id=d[0],
             passages=tuple(self.passage(p) for p in d[1]),
@@ -217,13 +318,79 @@ class _Decoder:
             choices=tuple(self.choice(c) for c in d[5]),
             tags=tuple(d[6]),
             ending=ending,
+            storylet=storylet,
+            storylet_limit=limit,
         )
+
+    def storylet(self, d: Json) -> Storylet | None:
+        if d is None:
+            return None
+        return Storylet(
+            d[0],
+            self.required_template(d[1]),
+            self.loc(d[2]),
+            self.expr(d[3]),
+            self.expr(d[4]),
+            d[5],
+        )
+
+    def tier_event(self, d: Json) -> TierEvent | None:
+        if d is None:
+            return None
+        return TierEvent(self.loc(d[0]), self.effects(d[1]), self.template(d[2]), d[3])
 
     def meter(self, d: Json) -> Meter:
         tiers = tuple(
-            Tier(t[0], t[1], t[2], t[3], self.loc(t[4]), tuple(t[5]), tuple(t[6])) for t in d[8]
+            Tier(
+                t[0],
+                t[1],
+                t[2],
+                t[3],
+                self.loc(t[4]),
+                tuple(t[5]),
+                tuple(t[6]),
+                self.tier_event(t[7]),
+                self.tier_event(t[8]),
+            )
+            for t in d[8]
         )
-        return Meter(d[0], d[1], d[2], d[3], d[4], self.loc(d[5]), d[6], d[7], tiers)
+        multipliers = tuple(
+            Multiplier(x[0], self.required_expr(x[1]), self.loc(x[2]), x[3], x[4]) for x in d[9]
+        )
+        return Meter(
+            d[0], d[1], d[2], d[3], d[4], self.loc(d[5]), d[6], d[7], tiers, multipliers, d[10]
+        )
+
+    def required_expr(self, data: Json) -> Expression:
+        expression = self.expr(data)
+        if expression is None:
+            raise ValueError("a required expression is missing")
+        return expression
+
+    def character(self, d: Json) -> Character:
+        return Character(d[0], d[1], self.loc(d[2]), MappingProxyType(dict(d[3])), d[4], d[5], d[6])
+
+    def rule(self, d: Json) -> Rule:
+        return Rule(
+            id=d[0],
+            location=self.loc(d[1]),
+            effects=self.effects(d[2]),
+            on_tag=d[3],
+            every=d[4],
+            while_=self.expr(d[5]),
+            condition=self.expr(d[6]),
+            days=tuple(d[7]),
+            reason=self.template(d[8]),
+            notify=self.template(d[9]),
+            directive=self.template(d[10]),
+        )
+
+    def clock(self, d: Json) -> Clock:
+        location = None if d[4] is None else self.loc(d[4])
+        return Clock(tuple(d[0]), tuple(d[1]), d[2], d[3], location)
+
+    def scheduled(self, d: Json) -> ScheduledEvent:
+        return ScheduledEvent(d[0], d[1], d[2], self.loc(d[3]), d[4], self.expr(d[5]))
 
 
 class LazyScenes(Mapping[str, Scene]):
@@ -270,16 +437,25 @@ def _story(dec: _Decoder, meta: Json, scenes: Mapping[str, Scene]) -> Story:
         estimated_minutes=m[8],
         content_notes=tuple(m[9]),
         age_guidance=m[10],
+        previews=m[11],
     )
     meters = {meter.id: meter for meter in (dec.meter(d) for d in meta["meters"])}
     flags = {d[0]: Flag(d[0], d[1], dec.loc(d[2])) for d in meta["flags"]}
     variables = {d[0]: Variable(d[0], d[1], dec.loc(d[2])) for d in meta["variables"]}
+    characters = {c.id: c for c in (dec.character(d) for d in meta["characters"])}
+    hubs = {hub: tuple(offered) for hub, offered in dict(meta["hubs"]).items()}
     return Story(
         manifest=manifest,
         meters=MappingProxyType(meters),
         flags=MappingProxyType(flags),
         variables=MappingProxyType(variables),
         scenes=scenes,
+        characters=MappingProxyType(characters),
+        rules=tuple(dec.rule(d) for d in meta["rules"]),
+        clock=dec.clock(meta["clock"]),
+        schedule=tuple(dec.scheduled(d) for d in meta["schedule"]),
+        renamed=MappingProxyType(dict(meta["renamed"])),
+        hubs=MappingProxyType(hubs),
     )
 
 
