@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+# The game window is not built yet: `play` says so and starts the terminal player.
+# `make play STORY=story/x` plays another story.
 play: $(STAMP)
-	$(PY) -m game play
+	$(PY) -m game play $(STORY)
 
 check: $(STAMP)
 	$(PY) -m game check

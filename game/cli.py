@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +16,7 @@ from game.core.diagnostics import Diagnostic, Severity
 EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
 def _default_story_root() -> Path:
@@ -91,13 +94,80 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
+def _default_story() -> Path:
+    """The story `play` opens when none is named: good-standing, else the tutorial."""
+    root = _default_story_root()
+    game = root / "good-standing"
+    return game if (game / "story.yaml").is_file() else root / "tutorial"
+
+
+def _width(raw: str) -> int:
+    try:
+        width = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number") from None
+    if width < 20:
+        raise argparse.ArgumentTypeError(f"{width} is too narrow: use 20 columns or more")
+    return width
+
+
+def _seed(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number") from None
+
+
 def command_play(args: argparse.Namespace) -> int:
-    print(
-        "The players are not built yet: the terminal player comes with the runtime issue (#3)"
-        " and the game window with #4. Until then, `python -m game check` validates stories.",
-        file=sys.stderr,
-    )
-    return EXIT_ERRORS
+    if not args.text:
+        print(
+            "The game window is not built yet (issue #4): starting the text player instead.",
+            file=sys.stderr,
+        )
+    folder = Path(args.story) if args.story else _default_story()
+    if folder.is_file() and folder.name.endswith(".yaml"):
+        folder = folder.parent
+    if not (folder / "story.yaml").is_file():
+        print(
+            f"play: no story at {folder} (a story is a folder with a story.yaml)", file=sys.stderr
+        )
+        return EXIT_USAGE
+    from game.content.cache import load_story_cached
+    from game.text.player import is_terminal, new_seed, play_story, terminal_width
+    from game.text.wording import glyphs_for
+
+    result = load_story_cached(folder)
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    if result.story is None or errors:
+        for diagnostic in result.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
+        print(_summary(folder, result.diagnostics, result.stats), file=sys.stderr)
+        return EXIT_ERRORS
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        # Text a terminal cannot show (or input that is not valid in its encoding) is replaced,
+        # never a crash.
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+    try:
+        return play_story(
+            result.story,
+            sys.stdin,
+            sys.stdout,
+            seed=args.seed if args.seed is not None else new_seed(),
+            error_stream=sys.stderr,
+            width=args.width if args.width is not None else terminal_width(sys.stdout),
+            echo=not is_terminal(sys.stdin),
+            glyphs=glyphs_for(getattr(sys.stdout, "encoding", None)),
+        )
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining
+        # about the unflushed stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERRORS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,8 +190,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="load from the YAML even when a compiled copy exists",
     )
     check.set_defaults(handler=command_check)
-    play = commands.add_parser("play", help="play a story (not built yet)")
-    play.add_argument("story", nargs="?", help="story folder")
+    play = commands.add_parser(
+        "play",
+        help="play a story in the terminal",
+        description=(
+            "Play a story. With --text, in the terminal: plain lines, numbered choices, no"
+            " colour or cursor tricks, so it works with a screen reader and in a pipe. The game"
+            " window is not built yet, so without --text the text player starts too. Type help"
+            " while playing for the commands (save, load, meters, history, quit)."
+        ),
+    )
+    play.add_argument(
+        "story",
+        nargs="?",
+        metavar="STORY",
+        help="a story folder (default: story/good-standing if it exists, else story/tutorial)",
+    )
+    play.add_argument(
+        "--text", action="store_true", help="play in the terminal (for now, also the default)"
+    )
+    play.add_argument(
+        "--seed",
+        type=_seed,
+        metavar="N",
+        help="seed of the story's chance events, to replay a game exactly (default: random)",
+    )
+    play.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help="wrap text at N columns (default: the terminal's width up to 100; 72 in a pipe)",
+    )
     play.set_defaults(handler=command_play)
     return parser
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -185,9 +186,14 @@ def test_python_dash_m_game_runs_check() -> None:
     assert "ok:" in done.stdout
 
 
-def test_play_says_plainly_that_it_is_not_built_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["play"]) == 1
-    assert "not built yet" in capsys.readouterr().err
+def test_play_says_the_window_is_not_built_yet_and_starts_the_text_player(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
+    assert main(["play", str(TUTORIAL)]) == 0
+    captured = capsys.readouterr()
+    assert "not built yet" in captured.err
+    assert "1. Push the green door" in captured.out
 
 
 def test_the_good_standing_console_script_runs_check() -> None:
