@@ -106,7 +106,7 @@ def test_a_tier_event_applies_effects_and_interrupts_with_a_scene_that_returns()
         1,
         1,
         "standing.listed.on_enter",
-        "standing.listed.on_enter",
+        "entered Listed",
     )
     back = runner.choose("accept")
     assert back.scene == "square" and not back.interrupted
@@ -272,8 +272,19 @@ def test_directives_switch_by_day_so_the_same_choice_is_praised_then_punished() 
     runner.choose("stay")
     assert ledger(runner) == [
         (1, "standing", 20, 520, "overtime_praised", "dedication to the common good"),
-        (3, "standing", -30, 490, "overtime_forbidden", "wasting the office's electricity"),
+        (2, "standing", 5, 525, "census_day", "counted in the census"),
+        (3, "standing", -30, 495, "overtime_forbidden", "wasting the office's electricity"),
     ]
+
+
+def test_each_day_slept_through_runs_its_own_day_rules() -> None:
+    runner = play("directives")
+    step = runner.choose("hibernate")
+    assert ledger(runner) == [(1, "standing", 5, 505, "census_day", "counted in the census")]
+    assert runner.clock().day == 3 and runner.clock().day_name == "Wednesday"
+    assert step.notifications == (
+        "Today's directive: Lights out at six: electricity belongs to everyone.",
+    )
 
 
 # ---------------------------------------------------------------- randomness

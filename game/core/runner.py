@@ -163,6 +163,7 @@ class CharacterView:
     relationship: int
     in_circle: bool
     blocked: bool
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +359,7 @@ class Runner:
                 cast(int, values[f"{c.id}.relationship"]),
                 bool(values[f"{c.id}.in_circle"]),
                 bool(values[f"{c.id}.blocked"]),
+                c.description,
             )
             for c in self.story.characters.values()
         )
@@ -440,15 +442,16 @@ class Runner:
             goto = state.interrupts.pop(0)
             interrupted = True
         self._enter(goto, log)
-        for text in self.directives():
-            log.notifications.append(f"Today's directive: {text}")
+        if not log.day_changed:  # else entering the start scene began a day, announced already
+            for text in self.directives():
+                log.notifications.append(f"Today's directive: {text}")
         return Step(
             choice=None,
             scene=state.scene,
             changes=tuple(log.changes),
             tier_shifts=tuple(log.tier_shifts),
             notifications=tuple(log.notifications),
-            day_changed=False,
+            day_changed=log.day_changed,
             interrupted=interrupted,
         )
 
@@ -662,11 +665,19 @@ class Runner:
     def _days_passed(self, since: int, log: _StepLog) -> None:
         """Day rules and association drift once for each day begun since day `since`; then
         the directives of the day it is now."""
-        if self.state.day == since:
+        state = self.state
+        today = state.day
+        if today == since:
             return
         log.day_changed = True
-        for _ in range(self.state.day - since):
+        # Each day begun gets its own day rules, as that day: a `days: [2]` rule runs when
+        # sleeping from day 1 straight through to day 3.
+        for day in range(since + 1, today + 1):
+            state.day = day
+            self._values["day"] = day
             self._day_rules(log)
+        state.day = today
+        self._sync_clock_values(state, self._values)
         for text in self.directives():
             log.notifications.append(f"Today's directive: {text}")
 
@@ -720,9 +731,11 @@ class Runner:
                     continue
                 self._shift(meter, old, new, log)
                 if old is not None and old.on_leave is not None:
-                    self._tier_event(old.on_leave, f"{meter.id}.{old.id}.on_leave", log)
+                    rule = f"{meter.id}.{old.id}.on_leave"
+                    self._tier_event(old.on_leave, rule, f"left {old.label}", log)
                 if new is not None and new.on_enter is not None:
-                    self._tier_event(new.on_enter, f"{meter.id}.{new.id}.on_enter", log)
+                    rule = f"{meter.id}.{new.id}.on_enter"
+                    self._tier_event(new.on_enter, rule, f"entered {new.label}", log)
             before = after
         raise StoryRuntimeError(
             f"tier events kept changing tiers for {MAX_TIER_ROUNDS} rounds in one step: their"
@@ -741,8 +754,8 @@ class Runner:
         lost = tuple(x for x in (old.privileges + old.sanctions if old else ()) if x not in has)
         log.tier_shifts.append(TierShift(meter.id, old, new, gained, lost))
 
-    def _tier_event(self, event: TierEvent, rule: str, log: _StepLog) -> None:
-        self._apply_all(event.effects, log, rule, rule)
+    def _tier_event(self, event: TierEvent, rule: str, reason: str, log: _StepLog) -> None:
+        self._apply_all(event.effects, log, rule, reason)
         if event.notify is not None:
             log.notifications.append(self._render(event.notify))
         if event.goto is not None:
