@@ -103,6 +103,8 @@ CORNERS = corner_environments()
 
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A character's value: `mara.standing`. Function names are never dotted.
+DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?")
 BINARY_OPS = frozenset({"+", "-", "*", "/", "%", "and", "or"}) | COMPARISONS
 
 
@@ -116,7 +118,7 @@ def assert_well_formed(node: Code, source: str) -> None:
         assert isinstance(node[2], bool | int | float | str)
     elif kind == "name":
         assert len(node) == 3
-        assert NAME.fullmatch(node[2])
+        assert DOTTED_NAME.fullmatch(node[2])
         assert source.startswith(node[2], offset)
     elif kind in ("neg", "not"):
         assert len(node) == 3
