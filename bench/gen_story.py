@@ -1,4 +1,4 @@
-"""Deterministic generator of a large synthetic story, for benchmarking `python -m game check`.
+"""Deterministic generator of a large synthetic story, for benchmarking `check` and `playtest`.
 
     python bench/gen_story.py --scenes 5000 --seed 1 --out bench/out/synthetic
 
@@ -14,8 +14,11 @@ The same (scenes, seed) always writes byte-identical files. The shape (see docs/
 - Every scene has three paragraphs of 12-20 words; every other scene has three choices of 3-7
   words. Choices 1 and 2 carry `if: mK >= k` (k in 1..60) or `if: not fJ` (even odds) and go to an
   ending with probability 4.5% (so that 3% of all choices do), else to a random non-ending scene.
-  Choice 3 has no condition and goes to the next scene, skipping an ending (the last scene's goes
-  back to `s0`), so every scene is reachable from `s0` and none is a dead end.
+  Choice 3 has no condition, is `sticky: true` and goes to the next scene, skipping an ending
+  (the last scene's goes back to `s0`), so every scene is reachable from `s0`, none is a dead
+  end, and none runs out of choices in play: non-sticky choices disappear once taken, and a
+  random playthrough (the playtest benchmark) that comes back to a scene must still find the
+  chain there.
 - Every choice adds 1-3 to one meter; half of them (at random) also set one flag to true.
 - Every meter and flag is read by at least one condition (given at least 24 non-ending scenes),
   and every ending is the target of at least one choice.
@@ -177,6 +180,7 @@ def build(scenes: int, seed: int) -> dict[str, str]:
                     out.append(f"        if: {_condition(rng, name)}")
                 else:
                     out.append(f"        goto: s{_chain(i, scenes, ending_set)}")
+                    out.append("        sticky: true")
                 out.append("        effects:")
                 out.append(f"          - add: {{{rng.choice(METERS)}: {rng.randint(1, 3)}}}")
                 if rng.random() < 0.5:

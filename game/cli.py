@@ -12,6 +12,7 @@ from pathlib import Path
 
 from game.content.files import StoryStats
 from game.core.diagnostics import Diagnostic, Severity
+from game.playtest_cli import add_playtest_command
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -222,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="wrap text at N columns (default: the terminal's width up to 100; 72 in a pipe)",
     )
     play.set_defaults(handler=command_play)
+    add_playtest_command(commands)
     return parser
 
 

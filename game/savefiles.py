@@ -7,7 +7,6 @@ Reading never raises anything but SaveError, whatever the bytes on disk are.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -16,7 +15,7 @@ from typing import Any
 
 import platformdirs
 
-from game.core.save_json import SaveError, save_meta, state_from_json, state_to_json
+from game.core.save_json import SaveError, decode_body, encode_save, save_meta, state_from_json
 from game.core.state import State
 from game.core.story import Story
 
@@ -42,8 +41,7 @@ def slot_path(story_id: str, slot: str, root: Path | None = None) -> Path:
 
 def write_save(path: Path, story: Story, state: State, meta: dict[str, Any] | None = None) -> None:
     """Write `state` to `path` atomically. Raises OSError if the disk refuses."""
-    data = json.dumps(state_to_json(story, state, meta), ensure_ascii=False).encode()
-    write_atomically(path, data)
+    write_atomically(path, encode_save(story, state, meta))
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -76,7 +74,7 @@ def _sync_folder(folder: Path) -> None:
 
 
 def read_document(path: Path) -> Any:
-    """The JSON document in a save file, or SaveError saying plainly what is wrong with it."""
+    """The save body in a file, checksum verified, or SaveError saying plainly what is wrong."""
     try:
         size = path.stat().st_size
         if size > MAX_SAVE_BYTES:
@@ -86,12 +84,7 @@ def read_document(path: Path) -> Any:
         raise SaveError(f"there is no save called {path.stem}") from None
     except OSError as error:
         raise SaveError(f"{path.name} cannot be read: {error.strerror or error}") from None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise SaveError(
-            f"{path.name} is damaged (cut short or overwritten): it cannot be loaded"
-        ) from None
+    return decode_body(raw, path.name)
 
 
 def read_save(path: Path, story: Story) -> State:

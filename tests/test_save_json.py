@@ -16,7 +16,10 @@ from game.core.runner import Runner
 from game.core.save_json import (
     SAVE_VERSION,
     SaveError,
-    checksum,
+    decode_body,
+    decode_save,
+    encode_save,
+    seal,
     state_from_json,
     state_to_json,
 )
@@ -70,9 +73,11 @@ def played(story: Story, choices: list[str], seed: int = 7) -> Runner:
 
 
 def resave(data: dict[str, Any]) -> dict[str, Any]:
-    """A save edited by hand and given a fresh checksum, as a tinkerer might."""
-    body = {key: value for key, value in data.items() if key != "checksum"}
-    return {**body, "checksum": checksum(body)}
+    """A save body edited by hand, sealed with a fresh checksum as a tinkerer might, and read
+    back through the checksum check."""
+    body = decode_body(seal(data))
+    assert isinstance(body, dict)
+    return body
 
 
 def test_a_save_round_trips_through_json_to_an_equal_state(make_story: MakeStory) -> None:
@@ -89,7 +94,26 @@ def test_a_save_names_its_format_story_and_version(make_story: MakeStory) -> Non
     assert data["version"] == SAVE_VERSION
     assert data["story"] == {"id": "shop", "version": "1"}
     assert data["meta"] == {"slot": "a"}
-    assert data["checksum"].startswith("sha256:")
+
+
+def test_a_save_file_is_one_json_document_with_a_checksum_of_its_body(
+    make_story: MakeStory,
+) -> None:
+    story = make_story(V1)
+    runner = played(story, ["in"])
+    data = encode_save(story, runner.state, meta={"slot": "a"})
+    document = json.loads(data)
+    assert list(document) == ["checksum", "save"]
+    assert document["checksum"].startswith("sha256:")
+    assert document["save"] == state_to_json(story, runner.state, meta={"slot": "a"})
+    assert decode_save(story, data) == runner.state
+
+
+def test_state_to_json_shares_nothing_with_the_state(make_story: MakeStory) -> None:
+    story = make_story(V1)
+    runner = played(story, ["in"])
+    state_to_json(story, runner.state)["state"]["values"]["standing"] = 0
+    assert runner.state.values["standing"] == 55
 
 
 def test_loading_then_continuing_matches_never_saving_on_random_tutorial_runs() -> None:
@@ -110,10 +134,18 @@ def test_loading_then_continuing_matches_never_saving_on_random_tutorial_runs() 
 
 def test_an_edited_save_fails_its_checksum(make_story: MakeStory) -> None:
     story = make_story(V1)
-    data = state_to_json(story, played(story, ["in"]).state)
-    data["state"]["values"]["standing"] = 100
+    data = encode_save(story, played(story, ["in"]).state)
+    edited = data.replace(b'"standing":55', b'"standing":100')
+    assert edited != data
     with pytest.raises(SaveError, match="damaged: its contents do not match its checksum"):
-        state_from_json(story, data)
+        decode_save(story, edited)
+
+
+def test_a_save_cut_short_is_damaged(make_story: MakeStory) -> None:
+    story = make_story(V1)
+    data = encode_save(story, played(story, ["in"]).state)
+    with pytest.raises(SaveError, match=r"damaged \(cut short or overwritten\)"):
+        decode_save(story, data[: len(data) // 2])
 
 
 def test_a_save_of_another_story_is_refused_by_name(make_story: MakeStory) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from game.content.cache import load_story_cached
 from game.core.runner import Runner
-from game.core.save_json import SaveError, checksum, state_to_json
+from game.core.save_json import SaveError, decode_body, seal, state_to_json
 from game.core.story import Story
 from game.savefiles import (
     MAX_SAVE_BYTES,
@@ -158,10 +159,22 @@ def test_json_that_is_not_a_save_says_so(story: Story, tmp_path: Path, document:
 
 def test_a_save_edited_by_hand_fails_its_checksum(story: Story, tmp_path: Path) -> None:
     path = saved(story, tmp_path)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["state"]["values"]["reader_standing"] = 100
-    path.write_text(json.dumps(data), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r'"reader_standing":\d+', '"reader_standing":100', text, count=1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
     with pytest.raises(SaveError, match="do not match its checksum"):
+        read_save(path, story)
+
+
+def test_a_save_reformatted_by_an_editor_reads_as_edited(story: Story, tmp_path: Path) -> None:
+    path = saved(story, tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    with pytest.raises(
+        SaveError,
+        match=r"quicksave\.json was edited \(even re-indenting a save changes it\) and is damaged",
+    ):
         read_save(path, story)
 
 
@@ -191,11 +204,9 @@ def test_a_folder_where_the_save_should_be_cannot_be_read(story: Story, tmp_path
 
 def test_a_save_of_another_story_is_refused(story: Story, tmp_path: Path) -> None:
     path = saved(story, tmp_path)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    del data["checksum"]
+    data = decode_body(path.read_bytes())
     data["story"]["id"] = "one-day"
-    data["checksum"] = checksum(data)
-    path.write_text(json.dumps(data), encoding="utf-8")
+    path.write_bytes(seal(data))
     with pytest.raises(SaveError, match="belongs to the story 'one-day', not to 'tutorial'"):
         read_save(path, story)
 
@@ -239,10 +250,8 @@ def test_a_save_with_any_field_replaced_and_a_valid_checksum_loads_or_says_why(
     for name in sorted(document["state"]):
         edited = json.loads(json.dumps(document))
         edited["state"][name] = value
-        del edited["checksum"]
-        edited["checksum"] = checksum(edited)
         path = tmp_path / "edited.json"
-        path.write_text(json.dumps(edited), encoding="utf-8")
+        path.write_bytes(seal(edited))
         try:
             read_save(path, story)
         except SaveError as error:

@@ -29,18 +29,26 @@ class SaveError(Exception):
     """A save that cannot be loaded, and why, in words a player can act on."""
 
 
-def _canonical(data: Json) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def checksum(body: Json) -> str:
-    return "sha256:" + hashlib.sha256(_canonical(body)).hexdigest()
+# On disk a save is one JSON document whose checksum covers the exact bytes of its body:
+#     {"checksum":"sha256:<64 hex digits>","save":<body>}
+# so writing costs one serialisation and loading one parse, and any edit to the body (even
+# re-indenting it) reads as damage rather than loading something nobody wrote.
+_ENVELOPE_HEAD = b'{"checksum":"sha256:'
+_ENVELOPE_MIDDLE = b'","save":'
+_DIGEST_LENGTH = 64
+_BODY_START = len(_ENVELOPE_HEAD) + _DIGEST_LENGTH + len(_ENVELOPE_MIDDLE)
 
 
 def state_to_json(story: Story, state: State, meta: Json | None = None) -> Json:
-    """The save document for `state`. `meta` (slot name, time, scene title...) is the front
-    end's, kept as given and covered by the checksum."""
-    body = {
+    """The save body for `state`: format, story, the front end's `meta` (slot name, time,
+    scene title...) kept as given, and the state. Shares nothing with `state`."""
+    body = _body(story, state, meta)
+    return json.loads(json.dumps(body))
+
+
+def _body(story: Story, state: State, meta: Json | None) -> Json:
+    """The save body, holding the state's own containers: serialise it at once."""
+    return {
         "kind": SAVE_KIND,
         "version": SAVE_VERSION,
         "story": {"id": story.manifest.id, "version": story.manifest.version},
@@ -52,29 +60,84 @@ def state_to_json(story: Story, state: State, meta: Json | None = None) -> Json:
             "day": state.day,
             "period": story.clock.periods[state.period],
             "draws": state.page_draws,
-            "values": dict(state.values),
-            "visits": dict(state.visits),
+            "values": state.values,
+            "visits": state.visits,
             "taken": sorted(state.taken),
-            "returns": list(state.returns),
-            "interrupts": list(state.interrupts),
+            "returns": state.returns,
+            "interrupts": state.interrupts,
             "fired": sorted(state.fired),
-            "ledger": [list(entry) for entry in state.ledger],
-            "tiers": [list(entry) for entry in state.tiers],
-            "history": [list(entry) for entry in state.history],
+            # NamedTuples serialise as lists: no copies needed.
+            "ledger": state.ledger,
+            "tiers": state.tiers,
+            "history": state.history,
         },
     }
-    return {**body, "checksum": checksum(body)}
 
 
-def save_meta(data: Json) -> Json:
-    """The front end's `meta` of a save document, without loading its state."""
-    if not isinstance(data, dict) or not isinstance(data.get("meta"), dict):
+def encode_save(story: Story, state: State, meta: Json | None = None) -> bytes:
+    """The bytes of a save file for `state`, checksummed."""
+    return seal(_body(story, state, meta))
+
+
+def seal(body: Json) -> bytes:
+    """A save body as the bytes of a save file, under a checksum of exactly those bytes."""
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest().encode("ascii")
+    return b"".join((_ENVELOPE_HEAD, digest, _ENVELOPE_MIDDLE, data, b"}\n"))
+
+
+def decode_body(data: bytes, name: str = "the save") -> Json:
+    """The body of a save file's bytes, once its checksum is verified; SaveError otherwise.
+    `name` is how messages refer to the file ("quicksave.json")."""
+    data = data.strip()
+    if not data.startswith(_ENVELOPE_HEAD) or not data[:_BODY_START].endswith(_ENVELOPE_MIDDLE):
+        raise SaveError(_foreign(data, name))
+    body = data[_BODY_START:-1]
+    expected = data[len(_ENVELOPE_HEAD) : len(_ENVELOPE_HEAD) + _DIGEST_LENGTH]
+    if not data.endswith(b"}") or hashlib.sha256(body).hexdigest().encode("ascii") != expected:
+        if _parses(data):
+            raise SaveError(f"{name} is damaged: its contents do not match its checksum")
+        raise SaveError(f"{name} is damaged (cut short or overwritten): it cannot be loaded")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise SaveError(f"{name} is damaged: it cannot be read") from None
+
+
+def _parses(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return False
+    return True
+
+
+def _foreign(data: bytes, name: str) -> str:
+    """Why bytes that do not start like a save are refused: damage, an edit, or another file."""
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return f"{name} is damaged (cut short or overwritten): it cannot be loaded"
+    if isinstance(document, dict) and "checksum" in document and "save" in document:
+        return f"{name} was edited (even re-indenting a save changes it) and is damaged"
+    return f"{name} is not a Good Standing save"
+
+
+def decode_save(story: Story, data: bytes) -> State:
+    """The State in a save file's bytes, carried over to `story`; SaveError if it cannot be."""
+    return state_from_json(story, decode_body(data))
+
+
+def save_meta(body: Json) -> Json:
+    """The front end's `meta` of a save body, without loading its state."""
+    if not isinstance(body, dict) or not isinstance(body.get("meta"), dict):
         raise SaveError("this is not a Good Standing save")
-    return data["meta"]
+    return body["meta"]
 
 
 def state_from_json(story: Story, data: Json) -> State:
-    """The State a save document holds, carried over to `story`; SaveError if it cannot be."""
+    """The State a save body holds, carried over to `story`; SaveError if it cannot be.
+    Every field is checked: a checksum only catches accidents, and anyone can recompute one."""
     if not isinstance(data, dict) or data.get("kind") != SAVE_KIND:
         raise SaveError("this is not a Good Standing save")
     version = data.get("version")
@@ -85,9 +148,6 @@ def state_from_json(story: Story, data: Json) -> State:
             f"the save was made by a newer Good Standing (save format {version}; this one reads"
             f" up to {SAVE_VERSION}): update the game to load it"
         )
-    body = {key: value for key, value in data.items() if key != "checksum"}
-    if data.get("checksum") != checksum(body):
-        raise SaveError("the save is damaged: its contents do not match its checksum")
     saved_story = data.get("story")
     if not isinstance(saved_story, dict) or saved_story.get("id") != story.manifest.id:
         found = saved_story.get("id") if isinstance(saved_story, dict) else None
@@ -186,32 +246,21 @@ class _Reader:
             self.scene(s, "waiting event") for s in self.items("interrupts", _is_text, "text")
         ]
         state.fired = set(self.items("fired", _is_text, "text"))
+        ledger = self.items("ledger", _ledger_shape, "a ledger entry")
+        tiers = self.items("tiers", _tier_shape, "a tier change")
+        history = self.items("history", _history_shape, "a history entry")
+        if not self.renamed:  # the usual case: entries as saved
+            state.ledger = [LedgerEntry(*entry) for entry in ledger]
+            state.tiers = [TierEntry(*entry) for entry in tiers]
+            state.history = [HistoryEntry(*entry) for entry in history]
+            return state
+        rename = self.rename
         state.ledger = [
-            LedgerEntry(
-                turn,
-                day_,
-                self.rename(scene_),
-                choice,
-                rule,
-                self.rename_target(meter),
-                delta,
-                value,
-                reason,
-            )
-            for turn, day_, scene_, choice, rule, meter, delta, value, reason in self.items(
-                "ledger", _ledger_shape, "a ledger entry"
-            )
+            LedgerEntry(t, d, rename(sc), ch, ru, self.rename_target(me), de, va, re)
+            for t, d, sc, ch, ru, me, de, va, re in ledger
         ]
-        state.tiers = [
-            TierEntry(turn_, self.rename(meter), old, new)
-            for turn_, meter, old, new in self.items("tiers", _tier_shape, "a tier change")
-        ]
-        state.history = [
-            HistoryEntry(turn_, self.rename(scene_), choice, text)
-            for turn_, scene_, choice, text in self.items(
-                "history", _history_shape, "a history entry"
-            )
-        ]
+        state.tiers = [TierEntry(t, rename(meter), old, new) for t, meter, old, new in tiers]
+        state.history = [HistoryEntry(t, rename(sc), ch, tx) for t, sc, ch, tx in history]
         return state
 
     def rename_target(self, target: str) -> str:
@@ -310,49 +359,46 @@ def _is_text(item: Json) -> bool:
     return isinstance(item, str)
 
 
-def _is_int(item: Json) -> bool:
-    return isinstance(item, int) and not isinstance(item, bool)
-
-
-def _is_optional_text(item: Json) -> bool:
-    return item is None or isinstance(item, str)
+# Shape checks run once per entry of long lists: plain `type() is` tests, no helper calls.
+_NUMBER_TYPES = (int, float)
+_VALUE_TYPES = (int, float, str, bool)
+_OPTIONAL_TEXT = (str, type(None))
 
 
 def _ledger_shape(item: Json) -> bool:
+    if type(item) is not list or len(item) != 9:
+        return False
+    turn, day, scene, choice, rule, meter, delta, value, reason = item
     return (
-        isinstance(item, list)
-        and len(item) == 9
-        and _is_int(item[0])
-        and _is_int(item[1])
-        and _is_text(item[2])
-        and _is_optional_text(item[3])
-        and _is_optional_text(item[4])
-        and _is_text(item[5])
-        and isinstance(item[6], int | float)
-        and not isinstance(item[6], bool)
-        and isinstance(item[7], int | float | str | bool)
-        and _is_text(item[8])
+        type(turn) is int
+        and type(day) is int
+        and type(scene) is str
+        and type(choice) in _OPTIONAL_TEXT
+        and type(rule) in _OPTIONAL_TEXT
+        and type(meter) is str
+        and type(delta) in _NUMBER_TYPES
+        and type(value) in _VALUE_TYPES
+        and type(reason) is str
     )
 
 
 def _tier_shape(item: Json) -> bool:
+    if type(item) is not list or len(item) != 4:
+        return False
+    turn, meter, old, new = item
     return (
-        isinstance(item, list)
-        and len(item) == 4
-        and _is_int(item[0])
-        and _is_text(item[1])
-        and _is_optional_text(item[2])
-        and _is_optional_text(item[3])
+        type(turn) is int
+        and type(meter) is str
+        and type(old) in _OPTIONAL_TEXT
+        and type(new) in _OPTIONAL_TEXT
     )
 
 
 def _history_shape(item: Json) -> bool:
-    return (
-        isinstance(item, list)
-        and len(item) == 4
-        and _is_int(item[0])
-        and all(_is_text(part) for part in item[1:])
-    )
+    if type(item) is not list or len(item) != 4:
+        return False
+    turn, scene, choice, text = item
+    return type(turn) is int and type(scene) is str and type(choice) is str and type(text) is str
 
 
 def _describe(value: Json) -> str:
