@@ -381,3 +381,13 @@ def test_circle_mean_asks_the_environment_for_the_meter() -> None:
 def test_a_characters_dotted_name_is_read_as_one_name() -> None:
     env = FakeEnv(values={"mara.standing": 300})
     assert ev("mara.standing + 1", env) == 301
+
+
+def test_identical_trees_share_an_evaluator_but_true_is_never_one() -> None:
+    assert compile_code(parse("standing + 1")) is compile_code(parse("standing + 1"))
+    # ("lit", 0, True) == ("lit", 0, 1) to Python: a memo keyed on the tuple would mix them.
+    one = compile_code(("lit", 0, 1))(ENV)
+    true = compile_code(("lit", 0, True))(ENV)
+    assert (one, type(one)) == (1, int)
+    assert (true, type(true)) == (True, bool)
+    assert type(compile_code(("lit", 0, 1.0))(ENV)) is float
