@@ -211,3 +211,58 @@ def test_same_story_in_two_places_keeps_its_own_file_names(story: Path, cache_di
     assert first.story is not None and second.story is not None
     assert first.story.manifest.location.file.startswith(str(story))
     assert second.story.manifest.location.file.startswith(str(copy))
+
+
+RUNTIME_STORY = """\
+id: runtime
+title: Runtime
+version: "1.0"
+start: a
+time: {periods: [morning, evening], start_day: 2}
+renamed: {old_a: a}
+meters:
+  standing:
+    min: 0
+    max: 10
+    start: 5
+    association: 0.5
+    multipliers: [{if: day > 2, loss: 2}]
+    tiers:
+      - {id: low, label: Low, min: 0, max: 4, on_enter: {goto: b, notify: Low.}}
+      - {id: high, label: High, min: 5, max: 10}
+characters:
+  mara: {name: Mara, meters: {standing: 7}, in_circle: true}
+rules:
+  fine: {on_tag: smoking, effects: [{add: {standing: -1}, reason: smoking}]}
+schedule:
+  - {day: 3, goto: b}
+scenes:
+  a:
+    text:
+      - one_of: ["Hello {mara.standing}.", Hi.]
+    storylets: 1
+    choices:
+      - {text: On, goto: b, tags: [smoking], effects: [{befriend: mara}, {"%+": {standing: 10}}]}
+  b:
+    text: Bye.
+    storylet: {hub: a, text: Leave}
+    choices:
+      - {text: Back, goto: return}
+"""
+
+
+def test_runtime_constructs_survive_the_cache(tmp_path: Path, cache_dir: Path) -> None:
+    folder = tmp_path / "runtime"
+    folder.mkdir()
+    (folder / "story.yaml").write_text(RUNTIME_STORY, encoding="utf-8")
+    fresh = load_story(folder)
+    assert fresh.diagnostics == [] and fresh.story is not None
+    load_story_cached(folder, cache_dir)
+    hit = load_story_cached(folder, cache_dir)
+    assert isinstance(hit.story.scenes, LazyScenes)  # type: ignore[union-attr]
+    assert hit.story == fresh.story
+    assert hit.story is not None
+    assert (hit.story.characters, hit.story.rules) == (fresh.story.characters, fresh.story.rules)
+    assert (hit.story.clock, hit.story.schedule) == (fresh.story.clock, fresh.story.schedule)
+    assert dict(hit.story.hubs) == {"a": ("b",)} and dict(hit.story.renamed) == {"old_a": "a"}
+    assert hit.story.scenes["b"].storylet == fresh.story.scenes["b"].storylet

@@ -162,9 +162,7 @@ def test_check_never_writes_into_the_story_folder(tmp_path: Path) -> None:
     (folder / "chapter.yaml").write_text("scenes: {}\n", encoding="utf-8")
 
     def snapshot() -> dict[str, tuple[int, int]]:
-        return {
-            str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*"))
-        }
+        return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*"))}
 
     before = snapshot()
     main(["check", str(folder)])

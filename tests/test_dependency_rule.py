@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def modules_of(package: str) -> list[str]:
     folder = ROOT / package.replace(".", "/")
-    return sorted(f"{package}.{path.stem}" for path in folder.glob("*.py") if path.stem != "__init__")
+    return sorted(
+        f"{package}.{path.stem}" for path in folder.glob("*.py") if path.stem != "__init__"
+    )
 
 
 def import_with_blocked(modules: list[str], blocked: list[str]) -> subprocess.CompletedProcess[str]:

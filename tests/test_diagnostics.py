@@ -45,7 +45,10 @@ def test_location_is_immutable() -> None:
 
 def test_format_is_file_line_col_severity_code_message() -> None:
     diagnostic = Diagnostic(
-        "GS021", Severity.ERROR, "goto names 'halway' (did you mean 'hallway'?)", loc(line=7, column=15)
+        "GS021",
+        Severity.ERROR,
+        "goto names 'halway' (did you mean 'hallway'?)",
+        loc(line=7, column=15),
     )
     assert diagnostic.format() == (
         "story/demo/story.yaml:7:15: error[GS021]: goto names 'halway' (did you mean 'hallway'?)"
@@ -58,13 +61,21 @@ def test_format_of_a_warning() -> None:
 
 
 def test_format_matches_the_editor_pattern() -> None:
-    pattern = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
-                         r"\[(?P<code>GS\d{3})\]: (?P<msg>.*)$")
-    text = Diagnostic("GS036", Severity.ERROR, "never holds: a: b", loc("C:/s/x.yaml", 2, 9)).format()
+    pattern = re.compile(
+        r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning)"
+        r"\[(?P<code>GS\d{3})\]: (?P<msg>.*)$"
+    )
+    text = Diagnostic(
+        "GS036", Severity.ERROR, "never holds: a: b", loc("C:/s/x.yaml", 2, 9)
+    ).format()
     match = pattern.match(text)
     assert match is not None
     assert match.group("line", "col", "sev", "code", "msg") == (
-        "2", "9", "error", "GS036", "never holds: a: b"
+        "2",
+        "9",
+        "error",
+        "GS036",
+        "never holds: a: b",
     )
 
 

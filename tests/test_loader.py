@@ -165,7 +165,9 @@ def test_names_declared_in_a_later_file_are_known_to_an_earlier_one(tmp_path: Pa
 
 
 def test_yaml_1_1_booleans_stay_text(tmp_path: Path) -> None:
-    text = MANIFEST.replace("label: Standing", "label: yes").replace('nickname: "friend"', "nickname: no")
+    text = MANIFEST.replace("label: Standing", "label: yes").replace(
+        'nickname: "friend"', "nickname: no"
+    )
     folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": CHAPTER})
     story = load_story(folder).story
     assert story is not None
@@ -226,13 +228,99 @@ def test_yaml_shaped_noise_in_a_chapter_gives_diagnostics_not_exceptions(
 
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=20),
-    st.sampled_from(["standing >= 600", "not has_card", "{fines}", "hall", "cellar", "c1"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "standing >= 600",
+            "not has_card",
+            "{fines}",
+            "hall",
+            "cellar",
+            "c1",
+            "mara",
+            "mara.standing",
+            "return",
+            "period",
+            "day",
+            "turn",
+        ]
+    ),
 )
 KEYS = st.sampled_from(
-    ["id", "title", "version", "start", "meters", "flags", "variables", "scenes", "text",
-     "choices", "goto", "if", "requires", "locked", "effects", "set", "add", "subtract",
-     "ending", "tiers", "min", "max", "label", "hall", "cellar", "standing", "sticky", "tags"]
+    [
+        "id",
+        "title",
+        "version",
+        "start",
+        "meters",
+        "flags",
+        "variables",
+        "scenes",
+        "text",
+        "choices",
+        "goto",
+        "if",
+        "requires",
+        "locked",
+        "effects",
+        "set",
+        "add",
+        "subtract",
+        "ending",
+        "tiers",
+        "min",
+        "max",
+        "label",
+        "hall",
+        "cellar",
+        "standing",
+        "sticky",
+        "tags",
+        # the runtime constructs
+        "previews",
+        "renamed",
+        "time",
+        "periods",
+        "start_day",
+        "start_period",
+        "characters",
+        "mara",
+        "name",
+        "relationship",
+        "in_circle",
+        "rules",
+        "on_tag",
+        "every",
+        "while",
+        "days",
+        "reason",
+        "notify",
+        "directive",
+        "schedule",
+        "day",
+        "period",
+        "one_of",
+        "storylet",
+        "storylets",
+        "hub",
+        "salience",
+        "multipliers",
+        "gain",
+        "loss",
+        "association",
+        "on_enter",
+        "on_leave",
+        "%+",
+        "%-",
+        "befriend",
+        "block",
+        "advance",
+        "mara.standing",
+        "return",
+    ]
 )
 DOCUMENTS = st.recursive(
     SCALARS,
@@ -257,12 +345,12 @@ def test_effects_on_names_declared_in_a_later_file_are_built(tmp_path: Path) -> 
     # The effect in story.yaml targets variables only the chapter declares: the loader must
     # wait for the chapter (a draft) and still build the same effects as usual.
     text = MANIFEST.replace(
-        "          - set: {has_card: true, nickname: \"Reader {fines}\"}",
-        "          - set: {has_card: true, nickname: \"Reader {fines}\", late_note: \"Hi {late}\"}\n"
+        '          - set: {has_card: true, nickname: "Reader {fines}"}',
+        '          - set: {has_card: true, nickname: "Reader {fines}", late_note: "Hi {late}"}\n'
         "          - add: {late: 2}",
     )
     chapter = CHAPTER.replace("- It is dark.", "- It is dark. {late_note}")
-    chapter += "variables:\n  late: 0\n  late_note: \"\"\n"
+    chapter += 'variables:\n  late: 0\n  late_note: ""\n'
     folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": chapter})
     result = load_story(folder)
     assert [d.code for d in result.diagnostics] == []
@@ -270,8 +358,11 @@ def test_effects_on_names_declared_in_a_later_file_are_built(tmp_path: Path) -> 
     assert story is not None
     effects = story.scenes["hall"].choices[1].effects
     assert [(e.op, e.target) for e in effects] == [
-        ("subtract", "standing"), ("set", "has_card"), ("set", "nickname"),
-        ("set", "late_note"), ("add", "late"),
+        ("subtract", "standing"),
+        ("set", "has_card"),
+        ("set", "nickname"),
+        ("set", "late_note"),
+        ("add", "late"),
     ]
     assert isinstance(effects[3].value, Template)
     assert isinstance(effects[4].value, Expression)

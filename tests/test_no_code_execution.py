@@ -12,7 +12,15 @@ SOURCES = sorted((ROOT / "game").rglob("*.py"))
 
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "breakpoint"}
 FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle"}
-FORBIDDEN_YAML = {"load", "load_all", "unsafe_load", "full_load", "FullLoader", "UnsafeLoader", "Loader"}
+FORBIDDEN_YAML = {
+    "load",
+    "load_all",
+    "unsafe_load",
+    "full_load",
+    "FullLoader",
+    "UnsafeLoader",
+    "Loader",
+}
 
 
 def problems_in(source: str) -> list[str]:

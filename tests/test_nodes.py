@@ -28,9 +28,21 @@ def reader_for(text: str) -> tuple[NodeReader, MappingNode]:
 @pytest.mark.parametrize(
     ("raw", "value"),
     [
-        ("12", 12), ("-3", -3), ("2.5", 2.5), ("true", True), ("False", False), ("null", None),
-        ("~", None), ("yes", "yes"), ("no", "no"), ("on", "on"), ("0x1F", "0x1F"), ("1e3", 1000.0),
-        ("'12'", "12"), ('"true"', "true"), ("hello there", "hello there"),
+        ("12", 12),
+        ("-3", -3),
+        ("2.5", 2.5),
+        ("true", True),
+        ("False", False),
+        ("null", None),
+        ("~", None),
+        ("yes", "yes"),
+        ("no", "no"),
+        ("on", "on"),
+        ("0x1F", "0x1F"),
+        ("1e3", 1000.0),
+        ("'12'", "12"),
+        ('"true"', "true"),
+        ("hello there", "hello there"),
     ],
 )
 def test_plain_scalars_follow_yaml_1_2_core(raw: str, value: object) -> None:
@@ -43,7 +55,10 @@ def test_plain_scalars_follow_yaml_1_2_core(raw: str, value: object) -> None:
 def test_describe_names_the_kind_and_value() -> None:
     node = compose("a: ten\nb: 12\nc: [1]\nd: {x: 1}\n")
     assert [describe(v) for _, v in node.value] == [
-        "the text 'ten'", "the number 12", "a list", "a mapping"
+        "the text 'ten'",
+        "the number 12",
+        "a list",
+        "a mapping",
     ]
 
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator, Draft202012Validator
 
 from game.content import keys
+from game.core.story import DEFAULT_PERIODS, RELATIONSHIP_MAX, RELATIONSHIP_MIN
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "docs" / "story.schema.json"
@@ -33,9 +34,19 @@ VALIDATOR = Draft202012Validator(SCHEMA)
 # Older yaml-language-server releases and some IDEs validate with draft 7 rules.
 DRAFT_7 = Draft7Validator(SCHEMA)
 NEWER_THAN_DRAFT_7 = {
-    "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveAnchor", "$recursiveRef",
-    "$vocabulary", "dependentRequired", "dependentSchemas", "maxContains", "minContains",
-    "prefixItems", "unevaluatedItems", "unevaluatedProperties",
+    "$anchor",
+    "$dynamicAnchor",
+    "$dynamicRef",
+    "$recursiveAnchor",
+    "$recursiveRef",
+    "$vocabulary",
+    "dependentRequired",
+    "dependentSchemas",
+    "maxContains",
+    "minContains",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
 }
 ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -76,6 +87,14 @@ description: A short story about a library.
 estimated_minutes: 15
 content_notes: [surveillance]
 age_guidance: "12+"
+previews: true
+renamed:
+  porch: front_steps
+time:
+  periods: [morning, evening]
+  day_names: [Monday, Tuesday]
+  start_day: 1
+  start_period: morning
 meters:
   standing:
     label: Standing
@@ -84,9 +103,56 @@ meters:
     start: 640
     visible: true
     display: badge
+    association: 0.1
+    multipliers:
+      - {id: after_fine, if: fines > 0, loss: 2}
+      - {if: has_card, gain: 1.5, loss: 0.5}
     tiers:
-      - {id: trusted, label: Trusted, min: 600, max: 1000, privileges: [green_channel]}
-      - {id: listed, label: Listed, min: 0, max: 599, sanctions: [listed, greyed]}
+      - id: trusted
+        label: Trusted
+        min: 600
+        max: 1000
+        privileges: [green_channel]
+        on_leave: {notify: "You are no longer trusted."}
+      - id: listed
+        label: Listed
+        min: 0
+        max: 599
+        sanctions: [listed, greyed]
+        on_enter:
+          effects:
+            - add: {fines: 1}
+              reason: listed
+          notify: "Train booking declined: standing below {600}"
+          goto: summons
+characters:
+  mara:
+    name: Mara Voss
+    description: The neighbour.
+    meters: {standing: 720}
+    relationship: 40
+    in_circle: true
+rules:
+  noise_fine:
+    on_tag: report
+    if: standing > 100
+    days: [2, 4]
+    effects:
+      - add: {standing: -40}
+    reason: reporting
+    notify: "Fined for {turn}"
+    directive: Report nobody today.
+  daily:
+    every: day
+    effects:
+      - "%-": {standing: 5}
+  drag:
+    while: standing < 300
+    effects:
+      - subtract: {mara.relationship: 1}
+schedule:
+  - {id: inspection, day: 2, period: morning, goto: summons, if: mara.in_circle}
+  - {day: 3, goto: summons}
 flags:
   has_card: false
 variables:
@@ -115,6 +181,13 @@ scenes:
         effects:
           - subtract: {standing: 40, fines: "fines * 2"}
           - set: {has_card: true, nickname: "Reader {fines}"}
+          - "%+": {mara.relationship: 20, standing: "fines"}
+          - add: {mara.standing: -10}
+            reason: a fine for Mara
+          - befriend: mara
+          - unfriend: mara
+          - block: mara
+          - advance: period
         sticky: true
         tags: [report]
   hall:
@@ -123,9 +196,25 @@ scenes:
       - if: has_card
         text: She nods at the card in your hand.
         else: She looks at your empty hands.
+      - one_of: [The clock ticks., The clock has stopped.]
+    storylets: 2
     choices:
       - {text: Go home, goto: home_again}
       - {text: Give up, goto: gave_up, if: true}
+  summons:
+    text: You are summoned.
+    choices:
+      - {text: Back, goto: return}
+  reading_room:
+    text: A quiet room.
+    storylet:
+      hub: hall
+      text: Read for a while
+      requires: has_card
+      salience: "3 + fines"
+      sticky: true
+    choices:
+      - {text: Back, goto: hall}
   home_again:
     text: You walk home with a book under your arm.
     ending:
@@ -223,6 +312,15 @@ def test_any_manifest_key_requires_the_whole_required_manifest() -> None:
         pytest.param("choice", keys.CHOICE, keys.CHOICE_REQUIRED, id="choice"),
         pytest.param("passage", keys.PASSAGE, keys.PASSAGE_REQUIRED, id="passage"),
         pytest.param("ending_details", keys.ENDING, keys.ENDING_REQUIRED, id="ending"),
+        pytest.param("tier_event", keys.TIER_EVENT, frozenset(), id="tier_event"),
+        pytest.param("multiplier", keys.MULTIPLIER, keys.MULTIPLIER_REQUIRED, id="multiplier"),
+        pytest.param("storylet", keys.STORYLET, keys.STORYLET_REQUIRED, id="storylet"),
+        pytest.param("character", keys.CHARACTER, keys.CHARACTER_REQUIRED, id="character"),
+        pytest.param("rule", keys.RULE, keys.RULE_REQUIRED, id="rule"),
+        pytest.param("time", keys.TIME, frozenset(), id="time"),
+        pytest.param(
+            "scheduled_event", keys.SCHEDULED_EVENT, keys.SCHEDULED_EVENT_REQUIRED, id="schedule"
+        ),
     ],
 )
 def test_construct_keys_and_required_keys_match_the_loader(
@@ -236,12 +334,33 @@ def test_construct_keys_and_required_keys_match_the_loader(
 def test_effect_operations_match_the_loader_and_exactly_one_is_required() -> None:
     effect = DEFS["effect"]
     operations = set(keys.EFFECT_OPERATIONS)
-    assert set(effect["properties"]) == operations
+    assert set(effect["properties"]) == keys.EFFECT == operations | {"reason"}
     assert effect["additionalProperties"] is False
-    assert effect["maxProperties"] == 1
+    assert effect["maxProperties"] == 2  # one operation and its reason
     assert sorted(tuple(branch["required"]) for branch in effect["oneOf"]) == sorted(
         (op,) for op in operations
     )
+
+
+def test_exactly_one_of_the_alternatives_is_required() -> None:
+    for definition, alternatives in (
+        ("passage", keys.PASSAGE_TEXTS),
+        ("rule", keys.RULE_TRIGGERS),
+    ):
+        branches = sorted(tuple(branch["required"]) for branch in DEFS[definition]["oneOf"])
+        assert branches == sorted((key,) for key in alternatives), definition
+    branches = sorted(tuple(branch["required"]) for branch in DEFS["multiplier"]["anyOf"])
+    assert branches == sorted((key,) for key in keys.MULTIPLIER_FACTORS)
+
+
+def test_enumerations_match_the_loader() -> None:
+    assert DEFS["effect"]["properties"]["advance"]["enum"] == list(keys.ADVANCE_UNITS)
+    assert DEFS["rule"]["properties"]["every"]["enum"] == list(keys.RULE_EVERY)
+    assert DEFS["time"]["properties"]["periods"]["default"] == list(DEFAULT_PERIODS)
+    character = DEFS["character"]["properties"]["relationship"]
+    assert (character["minimum"], character["maximum"]) == (RELATIONSHIP_MIN, RELATIONSHIP_MAX)
+    percentage = DEFS["percentages"]["additionalProperties"]
+    assert (percentage["minimum"], percentage["maximum"]) == (keys.FAIRMATH_MIN, keys.FAIRMATH_MAX)
 
 
 def test_meter_displays_match_the_loader() -> None:
@@ -292,51 +411,201 @@ PAY_EFFECT = (*PAY, "effects", 0)
     [
         pytest.param(("chapters",), [], "$", id="unknown-top-level-key"),
         pytest.param(("scenes", "hall", "choises"), [], "$.scenes.hall", id="misspelt-scene-key"),
-        pytest.param((*CHOICE_0, "go_to"), "hall", "$.scenes.front_steps.choices[0]",
-                     id="unknown-choice-key"),
-        pytest.param(("meters", "standing", "colour"), "red", "$.meters.standing",
-                     id="unknown-meter-key"),
-        pytest.param(("scenes", "hall", "text", 1, "elif"), "x", "$.scenes.hall.text[1]",
-                     id="unknown-passage-key"),
+        pytest.param(
+            (*CHOICE_0, "go_to"), "hall", "$.scenes.front_steps.choices[0]", id="unknown-choice-key"
+        ),
+        pytest.param(
+            ("meters", "standing", "colour"), "red", "$.meters.standing", id="unknown-meter-key"
+        ),
+        pytest.param(
+            ("scenes", "hall", "text", 1, "elif"),
+            "x",
+            "$.scenes.hall.text[1]",
+            id="unknown-passage-key",
+        ),
         pytest.param(("version",), 1.0, "$.version", id="unquoted-version-is-a-number"),
-        pytest.param(("estimated_minutes",), 0, "$.estimated_minutes",
-                     id="estimated-minutes-below-one"),
+        pytest.param(
+            ("estimated_minutes",), 0, "$.estimated_minutes", id="estimated-minutes-below-one"
+        ),
         pytest.param(("id",), "Good Standing", "$.id", id="story-id-with-capitals-and-space"),
         pytest.param(("start",), DELETE, "$", id="manifest-without-start"),
-        pytest.param(("meters", "standing", "max"), 99.5, "$.meters.standing.max",
-                     id="meter-bound-not-whole"),
-        pytest.param(("meters", "standing", "display"), "gauge", "$.meters.standing.display",
-                     id="unknown-meter-display"),
-        pytest.param(("meters", "standing", "tiers", 0, "max"), DELETE,
-                     "$.meters.standing.tiers[0]", id="tier-without-max"),
-        pytest.param(("flags", "has_card"), "no", "$.flags.has_card",
-                     id="flag-default-not-boolean"),
-        pytest.param(("variables", "fines"), True, "$.variables.fines",
-                     id="variable-default-boolean"),
-        pytest.param(("scenes", "front steps"), {"text": "x", "ending": "y"}, "$.scenes",
-                     id="scene-id-with-space"),
-        pytest.param((*CHOICE_0, "goto"), DELETE, "$.scenes.front_steps.choices[0]",
-                     id="choice-without-goto"),
-        pytest.param((*CHOICE_0, "sticky"), "yes", "$.scenes.front_steps.choices[0].sticky",
-                     id="sticky-not-boolean"),
-        pytest.param(("scenes", "hall", "choices"), DELETE, "$.scenes.hall",
-                     id="dead-end-scene-without-choices-or-ending"),
-        pytest.param(("scenes", "gave_up", "choices"), [{"text": "Again", "goto": "hall"}],
-                     "$.scenes.gave_up.choices", id="ending-scene-with-choices"),
-        pytest.param(("scenes", "home_again", "ending", "title"), DELETE,
-                     "$.scenes.home_again.ending", id="ending-without-title"),
-        pytest.param(PAY_EFFECT, {"add": {"standing": 1}, "set": {"has_card": True}},
-                     "$.scenes.front_steps.choices[1].effects[0]", id="effect-with-two-operations"),
-        pytest.param(PAY_EFFECT, {"multiply": {"standing": 2}},
-                     "$.scenes.front_steps.choices[1].effects[0]", id="effect-unknown-operation"),
-        pytest.param(PAY_EFFECT, {"add": {"standing": True}},
-                     "$.scenes.front_steps.choices[1].effects[0].add.standing",
-                     id="add-true-false"),
-        pytest.param(PAY_EFFECT, {"set": {"standing": [1, 2]}},
-                     "$.scenes.front_steps.choices[1].effects[0].set.standing",
-                     id="effect-value-a-list"),
-        pytest.param(PAY_EFFECT, {"set": {}}, "$.scenes.front_steps.choices[1].effects[0].set",
-                     id="effect-without-targets"),
+        pytest.param(
+            ("meters", "standing", "max"), 99.5, "$.meters.standing.max", id="meter-bound-not-whole"
+        ),
+        pytest.param(
+            ("meters", "standing", "display"),
+            "gauge",
+            "$.meters.standing.display",
+            id="unknown-meter-display",
+        ),
+        pytest.param(
+            ("meters", "standing", "tiers", 0, "max"),
+            DELETE,
+            "$.meters.standing.tiers[0]",
+            id="tier-without-max",
+        ),
+        pytest.param(
+            ("flags", "has_card"), "no", "$.flags.has_card", id="flag-default-not-boolean"
+        ),
+        pytest.param(
+            ("variables", "fines"), True, "$.variables.fines", id="variable-default-boolean"
+        ),
+        pytest.param(
+            ("scenes", "front steps"),
+            {"text": "x", "ending": "y"},
+            "$.scenes",
+            id="scene-id-with-space",
+        ),
+        pytest.param(
+            (*CHOICE_0, "goto"), DELETE, "$.scenes.front_steps.choices[0]", id="choice-without-goto"
+        ),
+        pytest.param(
+            (*CHOICE_0, "sticky"),
+            "yes",
+            "$.scenes.front_steps.choices[0].sticky",
+            id="sticky-not-boolean",
+        ),
+        pytest.param(
+            ("scenes", "hall", "choices"),
+            DELETE,
+            "$.scenes.hall",
+            id="dead-end-scene-without-choices-or-ending",
+        ),
+        pytest.param(
+            ("scenes", "gave_up", "choices"),
+            [{"text": "Again", "goto": "hall"}],
+            "$.scenes.gave_up.choices",
+            id="ending-scene-with-choices",
+        ),
+        pytest.param(
+            ("scenes", "home_again", "ending", "title"),
+            DELETE,
+            "$.scenes.home_again.ending",
+            id="ending-without-title",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"add": {"standing": 1}, "set": {"has_card": True}},
+            "$.scenes.front_steps.choices[1].effects[0]",
+            id="effect-with-two-operations",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"multiply": {"standing": 2}},
+            "$.scenes.front_steps.choices[1].effects[0]",
+            id="effect-unknown-operation",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"add": {"standing": True}},
+            "$.scenes.front_steps.choices[1].effects[0].add.standing",
+            id="add-true-false",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"set": {"standing": [1, 2]}},
+            "$.scenes.front_steps.choices[1].effects[0].set.standing",
+            id="effect-value-a-list",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"set": {}},
+            "$.scenes.front_steps.choices[1].effects[0].set",
+            id="effect-without-targets",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"reason": "why"},
+            "$.scenes.front_steps.choices[1].effects[0]",
+            id="reason-without-operation",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"%+": {"standing": 120}},
+            "$.scenes.front_steps.choices[1].effects[0]['%+'].standing",
+            id="fairmath-above-100",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"advance": "week"},
+            "$.scenes.front_steps.choices[1].effects[0].advance",
+            id="advance-a-week",
+        ),
+        pytest.param(
+            PAY_EFFECT,
+            {"befriend": ["mara"]},
+            "$.scenes.front_steps.choices[1].effects[0].befriend",
+            id="befriend-a-list",
+        ),
+        pytest.param(
+            ("scenes", "hall", "text", 2, "text"),
+            "Both",
+            "$.scenes.hall.text[2]",
+            id="passage-with-text-and-one-of",
+        ),
+        pytest.param(
+            ("scenes", "hall", "text", 2, "one_of"),
+            ["Only one"],
+            "$.scenes.hall.text[2].one_of",
+            id="one-of-with-one-variant",
+        ),
+        pytest.param(
+            ("scenes", "hall", "storylets"), 0, "$.scenes.hall.storylets", id="storylet-limit-zero"
+        ),
+        pytest.param(
+            ("scenes", "reading_room", "storylet", "hub"),
+            DELETE,
+            "$.scenes.reading_room.storylet",
+            id="storylet-without-hub",
+        ),
+        pytest.param(
+            ("rules", "daily", "on_tag"), "report", "$.rules.daily", id="rule-with-two-triggers"
+        ),
+        pytest.param(
+            ("rules", "daily", "every"), DELETE, "$.rules.daily", id="rule-without-trigger"
+        ),
+        pytest.param(
+            ("rules", "drag", "if"), "standing > 5", "$.rules.drag", id="while-rule-with-if"
+        ),
+        pytest.param(
+            ("rules", "daily", "every"), "week", "$.rules.daily.every", id="rule-every-week"
+        ),
+        pytest.param(
+            ("rules", "daily", "effects"), [], "$.rules.daily.effects", id="rule-without-effects"
+        ),
+        pytest.param(
+            ("characters", "mara", "name"), DELETE, "$.characters.mara", id="character-without-name"
+        ),
+        pytest.param(
+            ("characters", "mara", "relationship"),
+            200,
+            "$.characters.mara.relationship",
+            id="relationship-above-100",
+        ),
+        pytest.param(
+            ("meters", "standing", "association"),
+            0,
+            "$.meters.standing.association",
+            id="association-zero",
+        ),
+        pytest.param(
+            ("meters", "standing", "multipliers", 0, "loss"),
+            DELETE,
+            "$.meters.standing.multipliers[0]",
+            id="multiplier-without-factor",
+        ),
+        pytest.param(
+            ("meters", "standing", "tiers", 0, "on_leave"),
+            {},
+            "$.meters.standing.tiers[0].on_leave",
+            id="empty-tier-event",
+        ),
+        pytest.param(("time", "periods"), [], "$.time.periods", id="no-periods"),
+        pytest.param(("time", "start_day"), 0, "$.time.start_day", id="start-day-zero"),
+        pytest.param(
+            ("schedule", 1, "goto"), DELETE, "$.schedule[1]", id="scheduled-event-without-goto"
+        ),
+        pytest.param(("previews",), "yes", "$.previews", id="previews-not-boolean"),
     ],
 )
 def test_one_mistake_in_a_valid_story_is_reported_where_it_is(

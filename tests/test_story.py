@@ -288,7 +288,11 @@ def test_story_without_endings() -> None:
 
 def test_story_choice_count_sums_all_scenes() -> None:
     story = make_story(
-        [make_scene("start", "a", 2), make_scene("middle", "b", 3), make_scene("end", "c", ending=True)]
+        [
+            make_scene("start", "a", 2),
+            make_scene("middle", "b", 3),
+            make_scene("end", "c", ending=True),
+        ]
     )
     assert story.choice_count == 5
 
@@ -341,8 +345,21 @@ def test_dataclasses_are_frozen(instance: object, field_name: str) -> None:
 
 @pytest.mark.parametrize(
     "cls",
-    [Expression, Template, Passage, Effect, Choice, Ending, Scene, Tier, Meter, Flag, Variable,
-     Manifest, Story],
+    [
+        Expression,
+        Template,
+        Passage,
+        Effect,
+        Choice,
+        Ending,
+        Scene,
+        Tier,
+        Meter,
+        Flag,
+        Variable,
+        Manifest,
+        Story,
+    ],
 )
 def test_dataclasses_use_slots(cls: type) -> None:
     assert dataclasses.is_dataclass(cls)

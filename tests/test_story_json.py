@@ -15,18 +15,25 @@ from hypothesis import strategies as st
 from game.core.diagnostics import Diagnostic, Severity, SourceLocation
 from game.core.expressions import parse
 from game.core.story import (
+    Character,
     Choice,
+    Clock,
     Effect,
     Ending,
     Expression,
     Flag,
     Manifest,
     Meter,
+    Multiplier,
     Passage,
+    Rule,
     Scene,
+    ScheduledEvent,
     Story,
+    Storylet,
     Template,
     Tier,
+    TierEvent,
     Variable,
 )
 from game.core.story_json import (
@@ -56,12 +63,47 @@ def expr(source: str, line: int, file: str = MAIN) -> Expression:
 def build_story() -> Story:
     """A small story that uses every construct the model has."""
     tiers = (
-        Tier("high", "High", 60, 100, at(10), privileges=("fast_lane", "badge")),
+        Tier(
+            "high",
+            "High",
+            60,
+            100,
+            at(10),
+            privileges=("fast_lane", "badge"),
+            on_leave=TierEvent(at(10, 9), notify=Template(("Down you go",), at(10, 20))),
+        ),
         Tier("mid", "Middling", 30, 59, at(11)),
-        Tier("low", "Low", 0, 29, at(12), sanctions=("greyed",)),
+        Tier(
+            "low",
+            "Low",
+            0,
+            29,
+            at(12),
+            sanctions=("greyed",),
+            on_enter=TierEvent(
+                at(12, 9),
+                effects=(
+                    Effect(
+                        "add",
+                        "fines",
+                        expr("2", 12),
+                        at(12, 12),
+                        reason=Template(("listed at ", expr("standing", 12)), at(12, 14)),
+                    ),
+                ),
+                notify=Template(("Listed.",), at(12, 30)),
+                goto="hall",
+            ),
+        ),
+    )
+    multipliers = (
+        Multiplier("after_fine", expr("fines > 0", 13), at(13, 3), loss=2.0),
+        Multiplier("multiplier2", expr("has_card", 13), at(13, 9), gain=1.5, loss=0.5),
     )
     meters = {
-        "standing": Meter("standing", "Standing", 0, 100, 50, at(8), True, "badge", tiers),
+        "standing": Meter(
+            "standing", "Standing", 0, 100, 50, at(8), True, "badge", tiers, multipliers, 0.1
+        ),
         "kindness": Meter("kindness", "Kindness", -5, 10, 0, at(14), False, "bar"),
         "plain": Meter("plain", "plain", 0, 100, 0, at(16)),
     }
@@ -87,10 +129,30 @@ def build_story() -> Story:
                 otherwise=Template(("You owe nothing, ", expr("nickname", 34), "."), at(34)),
             ),
             Passage(Template(("Unicode: caf\u00e9 \u2014 \U0001f4da", '"quoted"'), at(35))),
+            Passage(
+                Template(("Late.",), at(35, 9)),
+                condition=expr("day > 1", 35),
+                otherwise=Template(("Morning.",), at(35, 30)),
+                one_of=(
+                    Template(("Late.",), at(35, 9)),
+                    Template(("Early, ", expr("period", 35), "."), at(35, 17)),
+                ),
+            ),
         ),
         on_enter=(
             Effect("add", "kindness", expr("1", 36), at(36)),
-            Effect("set", "nickname", Template(("Reader ", expr("visited(hall)", 37)), at(37)), at(37)),
+            Effect(
+                "set", "nickname", Template(("Reader ", expr("visited(hall)", 37)), at(37)), at(37)
+            ),
+            Effect(
+                "%+", "mara.relationship", expr("20", 38), at(38), Template(("kind",), at(38, 9))
+            ),
+            Effect("%-", "standing", expr("fines * 2", 38), at(38, 20)),
+            Effect("befriend", "mara", None, at(39)),
+            Effect("unfriend", "mara", None, at(39, 9), Template(("rude",), at(39, 20))),
+            Effect("block", "mara", None, at(39, 30)),
+            Effect("advance", "period", None, at(39, 40)),
+            Effect("advance", "day", None, at(39, 50)),
         ),
         choices=(
             Choice(
@@ -118,6 +180,28 @@ def build_story() -> Story:
         location=at(2, 1, CHAPTER),
         passages=(Passage(Template(("A hall.",), at(3, 3, CHAPTER))),),
         choices=(Choice("c1", Template(("Back",), at(4, 3, CHAPTER)), "front_steps", at(4)),),
+        storylet_limit=2,
+    )
+    reading_room = Scene(
+        id="reading_room",
+        location=at(5, 1, CHAPTER),
+        passages=(Passage(Template(("Quiet.",), at(6, 3, CHAPTER))),),
+        choices=(Choice("c1", Template(("Back",), at(7, 3, CHAPTER)), "return", at(7)),),
+        storylet=Storylet(
+            hub="hall",
+            text=Template(("Read a while",), at(8, 3, CHAPTER)),
+            location=at(8, 1, CHAPTER),
+            requires=expr("has_card", 9, CHAPTER),
+            salience=expr("3 + fines", 10, CHAPTER),
+            sticky=True,
+        ),
+    )
+    nap = Scene(
+        id="nap",
+        location=at(11, 1, CHAPTER),
+        passages=(Passage(Template(("Zzz.",), at(12, 3, CHAPTER))),),
+        choices=(Choice("c1", Template(("Up",), at(13, 3, CHAPTER)), "return", at(13)),),
+        storylet=Storylet("hall", Template(("Nap",), at(14, 3, CHAPTER)), at(14, 1, CHAPTER)),
     )
     walk_home = Scene(
         id="walk_home",
@@ -143,13 +227,63 @@ def build_story() -> Story:
         estimated_minutes=5,
         content_notes=("rain",),
         age_guidance="12+",
+        previews=True,
     )
+    characters = {
+        "mara": Character(
+            "mara",
+            "Mara Voss",
+            at(60),
+            MappingProxyType({"standing": 72, "kindness": -2}),
+            relationship=-40,
+            in_circle=True,
+            description="A neighbour.",
+        ),
+        "jon": Character("jon", "Jon", at(61, 3, CHAPTER)),
+    }
+    rules = (
+        Rule(
+            "smoking_fine",
+            at(70),
+            (Effect("add", "standing", expr("-4", 71), at(71), Template(("fine",), at(71, 9))),),
+            on_tag="smoking",
+            condition=expr("standing > 10", 72),
+            reason=Template(("smoking on a train",), at(73)),
+            notify=Template(("Fined on turn ", expr("turn", 74)), at(74)),
+        ),
+        Rule(
+            "daily",
+            at(75),
+            (Effect("%-", "standing", expr("5", 76), at(76)),),
+            every="day",
+            days=(2, 4),
+            directive=Template(("Praise the tram.",), at(77)),
+        ),
+        Rule(
+            "drag",
+            at(78),
+            (Effect("subtract", "mara.relationship", expr("1", 79), at(79)),),
+            while_=expr("standing < 30 and mara.in_circle", 80),
+        ),
+    )
+    clock = Clock(("morning", "evening"), ("Monday", "Tuesday"), 2, "evening", at(81))
+    schedule = (
+        ScheduledEvent("inspection", 4, "hall", at(82), "morning", expr("mara.blocked", 82)),
+        ScheduledEvent("event2", 5, "walk_home", at(83, 3, CHAPTER)),
+    )
+    scenes = (start, hall, reading_room, nap, walk_home, give_up)
     return Story(
         manifest=manifest,
         meters=MappingProxyType(meters),
         flags=MappingProxyType(flags),
         variables=MappingProxyType(variables),
-        scenes=MappingProxyType({s.id: s for s in (start, hall, walk_home, give_up)}),
+        scenes=MappingProxyType({s.id: s for s in scenes}),
+        characters=MappingProxyType(characters),
+        rules=rules,
+        clock=clock,
+        schedule=schedule,
+        renamed=MappingProxyType({"porch": "front_steps", "grace": "kindness"}),
+        hubs=MappingProxyType({"hall": ("reading_room", "nap")}),
     )
 
 
@@ -463,6 +597,57 @@ def test_null_effect_value_raises_a_documented_error() -> None:
         story_from_json(data)
 
 
+def test_a_value_operation_without_a_value_raises_value_error() -> None:
+    data = fresh()
+    data["scenes"][0][4][0][2] = None  # `add` on kindness, now with no value
+    with pytest.raises(ValueError):
+        story_from_json(data)
+
+
+def test_circle_operations_and_advance_keep_no_value() -> None:
+    on_enter = via_json(STORY).scenes["front_steps"].on_enter
+    assert [(e.op, e.target, e.value) for e in on_enter[4:]] == [
+        ("befriend", "mara", None),
+        ("unfriend", "mara", None),
+        ("block", "mara", None),
+        ("advance", "period", None),
+        ("advance", "day", None),
+    ]
+    assert on_enter[5].reason is not None and on_enter[5].reason.parts == ("rude",)
+
+
+def test_optional_slots_are_left_out_when_unused() -> None:
+    """Most effects have no reason, most passages no variants, most scenes no storylet: the
+    cache does not spend a slot on each."""
+    data = story_to_json(STORY)
+    start, hall, reading_room = data["scenes"][:3]
+    assert len(start[4][0]) == 4 and len(start[4][2]) == 5  # no reason / a reason
+    assert [len(p) for p in start[1]] == [3, 3, 3, 4]  # the last has variants
+    assert len(start) == 8  # no storylet, no limit
+    assert hall[8:] == [None, 2]  # a hub: its limit
+    assert len(reading_room) == 10 and reading_room[9] is None
+
+
+def test_runtime_constructs_round_trip() -> None:
+    rebuilt = via_json(STORY)
+    assert rebuilt.characters == STORY.characters
+    assert rebuilt.characters["mara"].meters == {"standing": 72, "kindness": -2}
+    assert rebuilt.rules == STORY.rules
+    assert rebuilt.clock == STORY.clock
+    assert rebuilt.schedule == STORY.schedule
+    assert dict(rebuilt.renamed) == {"porch": "front_steps", "grace": "kindness"}
+    assert dict(rebuilt.hubs) == {"hall": ("reading_room", "nap")}
+    assert rebuilt.meters["standing"].multipliers == STORY.meters["standing"].multipliers
+    assert rebuilt.meters["standing"].association == 0.1
+    assert rebuilt.meters["standing"].tiers == STORY.meters["standing"].tiers
+    assert rebuilt.manifest.previews is True
+    assert rebuilt.scenes["reading_room"].storylet == STORY.scenes["reading_room"].storylet
+    with pytest.raises(TypeError):
+        rebuilt.characters["x"] = rebuilt.characters["jon"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        rebuilt.characters["mara"].meters["standing"] = 1  # type: ignore[index]
+
+
 def test_not_a_mapping_raises_a_documented_error() -> None:
     for data in (None, 0, "story", [], [1, 2], {}):
         with pytest.raises(DOCUMENTED_ERRORS):
@@ -487,9 +672,14 @@ def test_deeply_nested_expression_raises_a_documented_error() -> None:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 10) | st.floats(allow_nan=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 10)
+    | st.floats(allow_nan=False)
     | st.text(max_size=4),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 

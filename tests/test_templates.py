@@ -23,9 +23,7 @@ def split_error(source: str) -> ExpressionError:
 
 
 def test_plain_text_is_one_literal_piece() -> None:
-    assert split_template("The library smells of rain.") == [
-        text("The library smells of rain.", 0)
-    ]
+    assert split_template("The library smells of rain.") == [text("The library smells of rain.", 0)]
 
 
 def test_empty_text_is_one_empty_literal_piece() -> None:

@@ -29,7 +29,7 @@ from game.core.story_json import (
 
 CACHE_ENV = "GOOD_STANDING_CACHE_DIR"
 # Bump when the compiled form changes shape, so old entries miss instead of failing.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 
 def default_cache_dir() -> Path:

@@ -8,7 +8,7 @@ in another file, gotos, reachability) run once everything is read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -20,27 +20,62 @@ from game.content.gc_pause import gc_paused
 from game.content.nodes import NodeReader, Scalar, describe, plain_value
 from game.content.yaml_source import PLAIN, SourceFile, read_story_file
 from game.core.diagnostics import Diagnostics, SourceLocation, did_you_mean
-from game.core.expr_check import BOOL, NUMBER, TEXT, CheckResult, NameInfo, Scope, check
+from game.core.expr_check import (
+    BOOL,
+    INF,
+    NUMBER,
+    TEXT,
+    CheckResult,
+    NameInfo,
+    Scope,
+    check,
+)
 from game.core.expressions import Code, ExpressionError, names_in, parse
 from game.core.story import (
+    ADVANCE,
+    CIRCLE_OPERATIONS,
+    DEFAULT_PERIODS,
+    FAIRMATH_OPERATIONS,
+    RELATIONSHIP_MAX,
+    RELATIONSHIP_MIN,
+    RETURN,
+    Character,
     Choice,
+    Clock,
     Effect,
     Ending,
     Expression,
     Flag,
     Manifest,
     Meter,
+    Multiplier,
     Passage,
+    Rule,
     Scene,
+    ScheduledEvent,
     Story,
+    Storylet,
     Template,
     Tier,
+    TierEvent,
     Variable,
 )
 from game.core.templates import split_template
 
 _STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+# What a name stands for in expressions (NameInfo.kind), beyond meter, flag and variable.
+_BUILT_IN = "built-in"
+_CHARACTER_METER = "character meter"
+_RELATIONSHIP = "relationship"
+_CIRCLE = "circle"  # mara.in_circle, mara.blocked: changed by befriend, unfriend and block
+_DECLARED_KINDS = frozenset({"meter", "flag", "variable"})
+_BOUNDED_KINDS = frozenset({"meter", _CHARACTER_METER, _RELATIONSHIP})
+# The role of an expression that must be a number but is no effect's value (GS034, not GS042).
+_NUMBER_SETTING = "number setting"
+_NAMED_OPERATIONS = frozenset((*CIRCLE_OPERATIONS, ADVANCE))
+_FAIRMATH = frozenset(FAIRMATH_OPERATIONS)
 
 
 @dataclass(slots=True)
@@ -65,6 +100,7 @@ class _EffectDraft:
     source: SourceFile
     index: int
     list_what: str
+    reason: Template | None = None
 
     @property
     def what(self) -> str:
@@ -101,6 +137,8 @@ class _SceneDraft:
     choices: list[Choice | _ChoiceDraft]
     tags: tuple[str, ...]
     ending: Ending | None
+    storylet: Storylet | None
+    storylet_limit: int | None
 
 
 @dataclass(slots=True)
@@ -112,6 +150,28 @@ class _Goto:
     target: str
     node: Node
     source: SourceFile
+
+
+@dataclass(slots=True)
+class _SceneRef:
+    """A scene named elsewhere than in a choice (a storylet's hub, the goto of a scheduled or a
+    tier event), kept to check once every scene is known."""
+
+    what: str  # the start of the message: "scheduled event 'inspection' goes to"
+    target: str
+    node: Node
+    source: SourceFile
+    root: bool  # play can be taken there without a choice leading to it
+
+
+@dataclass(slots=True)
+class _Pending:
+    """Something named in one place and declared, perhaps, in a file not read yet."""
+
+    name: str
+    node: Node
+    source: SourceFile
+    what: str
 
 
 def load_story(folder: Path) -> LoadResult:
@@ -140,6 +200,25 @@ class _StoryBuilder:
         self.parsed: dict[str, Code | ExpressionError] = {}
         self.checked: dict[str, CheckResult] = {}
         self.names_read: set[str] = set()
+        # The runtime constructs. Most stories have few of each, so these are built in finish()
+        # (effects of tier events and rules wait for every declaration) and cost nothing when
+        # a story does not use them.
+        self.previews = False
+        self.clock = Clock()
+        self.renamed: dict[str, str] = {}
+        self.renames: list[tuple[_Pending, _Pending]] = []  # (old id, new id)
+        self.characters: dict[str, Character] = {}
+        self.character_meters: list[tuple[_Pending, int, Node]] = []  # meter, start, value node
+        self.character_refs: list[_Pending] = []  # targets of befriend, unfriend and block
+        self.rules: dict[str, tuple[Rule, list[Effect | _EffectDraft]]] = {}
+        self.rule_tags: list[_Pending] = []
+        self.schedule: list[ScheduledEvent] = []
+        self.schedule_ids: dict[str, SourceLocation] = {}
+        self.schedule_items = 0
+        self.tier_events: list[tuple[str, str, str, TierEvent, list[Effect | _EffectDraft]]] = []
+        self.scene_refs: list[_SceneRef] = []
+        self.storylet_limits: list[tuple[str, SourceFile, Node]] = []
+        self.storylet_hubs: list[tuple[str, str]] = []  # (storylet scene, hub) as read
 
     # ----------------------------------------------------------------- files
 
@@ -209,8 +288,14 @@ class _StoryBuilder:
             self.read_flags(reader, fields["flags"][1])
         if "variables" in fields:
             self.read_variables(reader, fields["variables"][1])
+        if "characters" in fields:
+            self.read_characters(reader, fields["characters"][1])
         if "scenes" in fields:
             self.read_scenes(reader, fields["scenes"][1])
+        if "rules" in fields:
+            self.read_rules(reader, fields["rules"][1])
+        if "schedule" in fields:
+            self.read_schedule(reader, fields["schedule"][1])
 
     # -------------------------------------------------------------- manifest
 
@@ -255,9 +340,15 @@ class _StoryBuilder:
                 )
                 minutes = None
         authors = reader.text_list(fields["authors"][1], "'authors'") if "authors" in fields else ()
-        notes = ()
+        notes: tuple[str, ...] = ()
         if "content_notes" in fields:
             notes = reader.text_list(fields["content_notes"][1], "'content_notes'")
+        if "previews" in fields:
+            self.previews = bool(reader.boolean(fields["previews"][1], "'previews'"))
+        if "time" in fields:
+            self.read_time(reader, fields["time"][1])
+        if "renamed" in fields:
+            self.read_renamed(reader, fields["renamed"][1])
         if story_id and title is not None and version is not None and start is not None:
             self.manifest = Manifest(
                 id=story_id,
@@ -271,6 +362,81 @@ class _StoryBuilder:
                 estimated_minutes=minutes,
                 content_notes=notes,
                 age_guidance=age_guidance,
+                previews=self.previews,
+            )
+
+    def read_time(self, reader: NodeReader, node: Node) -> None:
+        fields = reader.mapping(node, "'time'", keys.TIME)
+        if fields is None:
+            return
+        periods: tuple[str, ...] = DEFAULT_PERIODS
+        if "periods" in fields:
+            periods = self.read_periods(reader, fields["periods"][1]) or DEFAULT_PERIODS
+        day_names: tuple[str, ...] = ()
+        if "day_names" in fields:
+            day_names = reader.text_list(fields["day_names"][1], "'day_names' of 'time'")
+        start_day = 1
+        if "start_day" in fields:
+            day_node = fields["start_day"][1]
+            day = reader.integer(day_node, "'start_day' of 'time'")
+            if day is not None and day < 1:
+                reader.error(
+                    "GS013", f"'start_day' of 'time' must be 1 or more, got {day}", day_node
+                )
+            elif day is not None:
+                start_day = day
+        start_period = periods[0]
+        if "start_period" in fields:
+            period_node = fields["start_period"][1]
+            period = reader.text(period_node, "'start_period' of 'time'")
+            if period is not None and period not in periods:
+                reader.error(
+                    "GS013",
+                    f"'start_period' of 'time' is '{period}', which is not one of the periods"
+                    f"{did_you_mean(period, periods)}: {', '.join(periods)}",
+                    period_node,
+                )
+            elif period is not None:
+                start_period = period
+        self.clock = Clock(
+            periods, day_names, start_day, start_period, reader.source.location(node)
+        )
+
+    def read_periods(self, reader: NodeReader, node: Node) -> tuple[str, ...]:
+        items = reader.sequence(node, "'periods' of 'time'")
+        if items is None:
+            return ()
+        if not items:
+            reader.error(
+                "GS013",
+                "'periods' of 'time' is empty: list the periods of a day, such as"
+                " [morning, afternoon, evening, night]",
+                node,
+            )
+            return ()
+        periods: list[str] = []
+        for item in items:
+            period = reader.identifier(item, "a period of 'time'")
+            if period is None:
+                continue
+            if period in periods:
+                reader.error("GS015", f"'time' lists the period '{period}' twice", item)
+                continue
+            periods.append(period)
+        return tuple(periods)
+
+    def read_renamed(self, reader: NodeReader, node: Node) -> None:
+        for key_node, value_node in (reader.mapping(node, "'renamed'") or {}).values():
+            old = reader.identifier(key_node, "a renamed id")
+            new = reader.identifier(value_node, f"the new id of '{key_node.value}'")
+            if old is None or new is None:
+                continue
+            self.renamed[old] = new
+            self.renames.append(
+                (
+                    _Pending(old, key_node, reader.source, "'renamed'"),
+                    _Pending(new, value_node, reader.source, "'renamed'"),
+                )
             )
 
     # ---------------------------------------------------------- declarations
@@ -279,13 +445,22 @@ class _StoryBuilder:
         ident = reader.identifier(key_node, f"{kind} id")
         if ident is None:
             return None
+        if ident in keys.BUILT_INS:
+            reader.error(
+                "GS017",
+                f"'{ident}' is a name the engine keeps ({keys.BUILT_INS[ident]}), so no {kind}"
+                " can take it: choose another id",
+                key_node,
+            )
+            return None
         for other_kind, table in (
             ("meter", self.meters),
             ("flag", self.flags),
             ("variable", self.variables),
+            ("character", self.characters),
         ):
             if ident in table:
-                first = table[ident].location  # type: ignore[attr-defined]
+                first = table[ident].location
                 reader.error(
                     "GS015",
                     f"'{ident}' is already declared as a {other_kind} at {first}: ids must be unique",
@@ -365,6 +540,24 @@ class _StoryBuilder:
                 if "tiers" in fields
                 else ()
             )
+            multipliers = (
+                self.read_multipliers(reader, fields["multipliers"][1], ident)
+                if "multipliers" in fields
+                else ()
+            )
+            association = None
+            if "association" in fields:
+                association_node = fields["association"][1]
+                association = reader.number(association_node, f"'association' of {what}")
+                if association is not None and not 0 < association <= 1:
+                    reader.error(
+                        "GS013",
+                        f"'association' of {what} must be above 0 and at most 1 (the share of the"
+                        f" way toward the circle's mean the meter moves each day), got"
+                        f" {association_node.value}",
+                        association_node,
+                    )
+                    association = None
             self.meters[ident] = Meter(
                 id=ident,
                 label=label or ident,
@@ -375,6 +568,8 @@ class _StoryBuilder:
                 visible=True if visible is None else visible,
                 display=display,
                 tiers=tiers,
+                multipliers=multipliers,
+                association=None if association is None else float(association),
             )
 
     def read_tiers(
@@ -402,6 +597,9 @@ class _StoryBuilder:
                 )
                 continue
             seen.add(ident)
+            for which in ("on_enter", "on_leave"):
+                if which in fields:
+                    self.read_tier_event(reader, fields[which][1], meter, ident, which)
             if tier_min > tier_max:
                 reader.error(
                     "GS050",
@@ -463,6 +661,102 @@ class _StoryBuilder:
                 )
         return tuple(tier for tier, _ in ordered)
 
+    def read_tier_event(
+        self, reader: NodeReader, node: Node, meter: str, tier: str, which: str
+    ) -> None:
+        what = f"'{which}' of tier '{tier}' of meter '{meter}'"
+        fields = reader.mapping(node, what, keys.TIER_EVENT)
+        if fields is None:
+            return
+        if not fields:
+            if isinstance(node, MappingNode) and not node.value:
+                reader.error(
+                    "GS011",
+                    f"{what} needs at least one of effects, notify or goto: what happens then",
+                    node,
+                )
+            return
+        effects = (
+            self.read_effects(reader, fields["effects"][1], f"'effects' of {what}")
+            if "effects" in fields
+            else []
+        )
+        notify = (
+            self.template(reader, fields["notify"][1], f"'notify' of {what}", required=True)
+            if "notify" in fields
+            else None
+        )
+        goto = None
+        if "goto" in fields:
+            goto_node = fields["goto"][1]
+            goto = reader.text(goto_node, f"'goto' of {what}")
+            if goto is not None:
+                self.scene_refs.append(
+                    _SceneRef(f"{what} goes to", goto, goto_node, reader.source, True)
+                )
+        event = TierEvent(reader.source.location(node), (), notify, goto)
+        self.tier_events.append((meter, tier, which, event, effects))
+
+    def read_multipliers(
+        self, reader: NodeReader, node: Node, meter: str
+    ) -> tuple[Multiplier, ...]:
+        items = reader.sequence(node, f"'multipliers' of meter '{meter}'")
+        multipliers: list[Multiplier] = []
+        seen: set[str] = set()
+        for index, item in enumerate(items or (), 1):
+            what = f"multiplier {index} of meter '{meter}'"
+            fields = reader.mapping(item, what, keys.MULTIPLIER, keys.MULTIPLIER_REQUIRED)
+            if fields is None:
+                continue
+            ident: str | None = f"multiplier{index}"
+            if "id" in fields:
+                ident = reader.identifier(fields["id"][1], f"id of {what}")
+            if ident is not None and ident in seen:
+                reader.error(
+                    "GS015",
+                    f"meter '{meter}' has two multipliers named '{ident}': give each its own id",
+                    fields["id"][1] if "id" in fields else item,
+                )
+                ident = None
+            if ident is not None:
+                seen.add(ident)
+            condition = (
+                self.expression(reader, fields["if"][1], "condition", f"'if' of {what}")
+                if "if" in fields
+                else None
+            )
+            if not any(factor in fields for factor in keys.MULTIPLIER_FACTORS):
+                reader.error(
+                    "GS011",
+                    f"{what} needs 'gain' or 'loss' (or both): what gains or losses of"
+                    f" '{meter}' are multiplied by while 'if' holds",
+                    item,
+                )
+                continue
+            factors: list[float] = []
+            for factor in keys.MULTIPLIER_FACTORS:
+                if factor not in fields:
+                    factors.append(1.0)
+                    continue
+                factor_node = fields[factor][1]
+                value = reader.number(factor_node, f"'{factor}' of {what}")
+                if value is not None and value < 0:
+                    reader.error(
+                        "GS013",
+                        f"'{factor}' of {what} must be 0 or more (1 leaves changes as they are,"
+                        f" 2 doubles them), got {factor_node.value}",
+                        factor_node,
+                    )
+                elif value is not None:
+                    factors.append(float(value))
+            if ident is None or condition is None or len(factors) != 2:
+                continue
+            gain, loss = factors
+            multipliers.append(
+                Multiplier(ident, condition, reader.source.location(item), gain, loss)
+            )
+        return tuple(multipliers)
+
     def read_flags(self, reader: NodeReader, node: Node) -> None:
         for key, (key_node, value_node) in (reader.mapping(node, "'flags'") or {}).items():
             ident = self.declare(reader, "flag", key_node)
@@ -493,6 +787,256 @@ class _StoryBuilder:
                 continue
             self.variables[ident] = Variable(ident, value, reader.source.location(key_node))
 
+    def read_characters(self, reader: NodeReader, node: Node) -> None:
+        for key, (key_node, value_node) in (reader.mapping(node, "'characters'") or {}).items():
+            ident = self.declare(reader, "character", key_node)
+            if ident is None:
+                continue
+            what = f"character '{ident}'"
+            fields = reader.mapping(value_node, what, keys.CHARACTER, keys.CHARACTER_REQUIRED)
+            if fields is None:
+                fields = {}
+            # A character with a broken field is still declared, so that `mara.standing` in
+            # expressions does not also report an unknown name.
+            name = None
+            if "name" in fields:
+                name = reader.text(fields["name"][1], f"'name' of {what}", allow_empty=False)
+            description = ""
+            if "description" in fields:
+                description = (
+                    reader.text(fields["description"][1], f"'description' of {what}") or ""
+                )
+            meters: dict[str, int] = {}
+            if "meters" in fields:
+                entries = reader.mapping(fields["meters"][1], f"'meters' of {what}") or {}
+                for meter, (meter_node, start_node) in entries.items():
+                    start = reader.integer(start_node, f"the start of '{meter}' for {what}")
+                    if start is None:
+                        continue
+                    meters[meter] = start
+                    pending = _Pending(meter, meter_node, reader.source, f"'meters' of {what}")
+                    self.character_meters.append((pending, start, start_node))
+            relationship = 0
+            if "relationship" in fields:
+                relationship_node = fields["relationship"][1]
+                value = reader.integer(relationship_node, f"'relationship' of {what}")
+                if value is not None and not RELATIONSHIP_MIN <= value <= RELATIONSHIP_MAX:
+                    reader.error(
+                        "GS013",
+                        f"'relationship' of {what} must be from {RELATIONSHIP_MIN} (enemies) to"
+                        f" {RELATIONSHIP_MAX} (devoted), got {value}",
+                        relationship_node,
+                    )
+                elif value is not None:
+                    relationship = value
+            in_circle = False
+            if "in_circle" in fields:
+                in_circle = bool(reader.boolean(fields["in_circle"][1], f"'in_circle' of {what}"))
+            self.characters[ident] = Character(
+                id=ident,
+                name=name or key,
+                location=reader.source.location(key_node),
+                meters=MappingProxyType(meters),
+                relationship=relationship,
+                in_circle=in_circle,
+                description=description,
+            )
+
+    def read_rules(self, reader: NodeReader, node: Node) -> None:
+        for key_node, value_node in (reader.mapping(node, "'rules'") or {}).values():
+            ident = reader.identifier(key_node, "rule id")
+            if ident is None:
+                continue
+            if ident in self.rules:
+                reader.error(
+                    "GS015",
+                    f"rule '{ident}' is already defined at {self.rules[ident][0].location}:"
+                    " rule ids must be unique",
+                    key_node,
+                )
+                continue
+            rule = self.read_rule(reader, ident, key_node, value_node)
+            if rule is not None:
+                self.rules[ident] = rule
+
+    def read_rule(
+        self, reader: NodeReader, ident: str, key_node: Node, node: Node
+    ) -> tuple[Rule, list[Effect | _EffectDraft]] | None:
+        what = f"rule '{ident}'"
+        fields = reader.mapping(node, what, keys.RULE, keys.RULE_REQUIRED)
+        if fields is None:
+            return None
+        triggers = [key for key in fields if key in keys.RULE_TRIGGERS]  # as written
+        if not triggers:
+            reader.error(
+                "GS011",
+                f"{what} needs one of on_tag, every or while: say when it applies",
+                node,
+            )
+        for extra in triggers[1:]:
+            reader.error(
+                "GS019",
+                f"{what} has both '{triggers[0]}' and '{extra}', but a rule has exactly one"
+                " trigger: make two rules",
+                fields[extra][0],
+            )
+        if "while" in fields and "if" in fields:
+            reader.error(
+                "GS019",
+                f"{what} has both 'while' and 'if': fold the condition into 'while'"
+                " (while: a and b)",
+                fields["if"][0],
+            )
+        on_tag = None
+        if "on_tag" in fields:
+            tag_node = fields["on_tag"][1]
+            on_tag = reader.text(tag_node, f"'on_tag' of {what}", allow_empty=False)
+            if on_tag is not None:
+                self.rule_tags.append(_Pending(on_tag, tag_node, reader.source, what))
+        every = None
+        if "every" in fields:
+            every_node = fields["every"][1]
+            every = reader.text(every_node, f"'every' of {what}")
+            if every is not None and every not in keys.RULE_EVERY:
+                reader.error(
+                    "GS013",
+                    f"'every' of {what} must be turn or day, got '{every}'"
+                    f"{did_you_mean(every, keys.RULE_EVERY)}",
+                    every_node,
+                )
+        while_ = (
+            self.expression(reader, fields["while"][1], "condition", f"'while' of {what}")
+            if "while" in fields
+            else None
+        )
+        condition = (
+            self.expression(reader, fields["if"][1], "condition", f"'if' of {what}")
+            if "if" in fields
+            else None
+        )
+        days = self.read_days(reader, fields["days"][1], what) if "days" in fields else ()
+        effects: list[Effect | _EffectDraft] = []
+        if "effects" in fields:
+            effects_node = fields["effects"][1]
+            effects = self.read_effects(reader, effects_node, f"'effects' of {what}")
+            if isinstance(effects_node, SequenceNode) and not effects_node.value:
+                reader.error(
+                    "GS013",
+                    f"'effects' of {what} is empty: a rule needs at least one effect",
+                    effects_node,
+                )
+        texts: dict[str, Template | None] = {}
+        for name in ("reason", "notify", "directive"):
+            texts[name] = (
+                self.template(reader, fields[name][1], f"'{name}' of {what}", required=True)
+                if name in fields
+                else None
+            )
+        if "directive" in fields and not days:
+            reader.error(
+                "GS061",
+                f"{what} has a 'directive' but no 'days', so the player is told it every day:"
+                " list the days it holds (days: [2, 4]) or make it a notify",
+                fields["directive"][0],
+            )
+        rule = Rule(
+            id=ident,
+            location=reader.source.location(key_node),
+            effects=(),
+            on_tag=on_tag,
+            every=every,
+            while_=while_,
+            condition=condition,
+            days=days,
+            reason=texts["reason"],
+            notify=texts["notify"],
+            directive=texts["directive"],
+        )
+        return rule, effects
+
+    def read_days(self, reader: NodeReader, node: Node, what: str) -> tuple[int, ...]:
+        days: list[int] = []
+        for index, item in enumerate(reader.sequence(node, f"'days' of {what}") or (), 1):
+            day = reader.integer(item, f"item {index} of 'days' of {what}")
+            if day is not None and day < 1:
+                reader.error(
+                    "GS013",
+                    f"item {index} of 'days' of {what} must be 1 or more (day 1 is the first),"
+                    f" got {day}",
+                    item,
+                )
+            elif day is not None:
+                days.append(day)
+        return tuple(days)
+
+    def read_schedule(self, reader: NodeReader, node: Node) -> None:
+        items = reader.sequence(node, "'schedule'")
+        for item in items or ():
+            # Default ids count every event of the story, so that two files cannot clash.
+            self.schedule_items += 1
+            index = self.schedule_items
+            what = f"scheduled event {index}"
+            fields = reader.mapping(item, what, keys.SCHEDULED_EVENT, keys.SCHEDULED_EVENT_REQUIRED)
+            if fields is None:
+                continue
+            ident: str | None = f"event{index}"
+            if "id" in fields:
+                ident = reader.identifier(fields["id"][1], f"id of {what}")
+                if ident is None:
+                    continue
+                what = f"scheduled event '{ident}'"
+            assert ident is not None
+            location = reader.source.location(item)
+            if ident in self.schedule_ids:
+                reader.error(
+                    "GS015",
+                    f"scheduled event '{ident}' is already defined at {self.schedule_ids[ident]}:"
+                    " give each event its own id",
+                    fields["id"][1] if "id" in fields else item,
+                )
+                continue
+            self.schedule_ids[ident] = location
+            day = None
+            if "day" in fields:
+                day_node = fields["day"][1]
+                day = reader.integer(day_node, f"'day' of {what}")
+                if day is not None and day < 1:
+                    reader.error(
+                        "GS013",
+                        f"'day' of {what} must be 1 or more (day 1 is the first), got {day}",
+                        day_node,
+                    )
+                    day = None
+            period = None
+            if "period" in fields:
+                period_node = fields["period"][1]
+                period = reader.text(period_node, f"'period' of {what}")
+                periods = self.clock.periods
+                if period is not None and period not in periods:
+                    reader.error(
+                        "GS013",
+                        f"'period' of {what} is '{period}', which is not one of the periods"
+                        f"{did_you_mean(period, periods)}: {', '.join(periods)}",
+                        period_node,
+                    )
+                    period = None
+            condition = (
+                self.expression(reader, fields["if"][1], "condition", f"'if' of {what}")
+                if "if" in fields
+                else None
+            )
+            goto = None
+            if "goto" in fields:
+                goto_node = fields["goto"][1]
+                goto = reader.text(goto_node, f"'goto' of {what}")
+                if goto is not None:
+                    self.scene_refs.append(
+                        _SceneRef(f"{what} goes to", goto, goto_node, reader.source, True)
+                    )
+            if day is None or goto is None:
+                continue
+            self.schedule.append(ScheduledEvent(ident, day, goto, location, period, condition))
+
     # ---------------------------------------------------------------- scenes
 
     def read_scenes(self, reader: NodeReader, node: Node) -> None:
@@ -508,7 +1052,15 @@ class _StoryBuilder:
                 )
                 continue
             draft = self.read_scene(reader, ident, key_node, value_node)
-            if draft is not None:
+            if ident == RETURN:
+                # Still read above, so that its own mistakes are reported too.
+                reader.error(
+                    "GS017",
+                    f"'{RETURN}' is kept by the engine: a choice with 'goto: {RETURN}' resumes play"
+                    " where an interruption took the player from. Give this scene another id",
+                    key_node,
+                )
+            elif draft is not None:
                 self.scenes[ident] = draft
 
     def read_scene(
@@ -532,6 +1084,24 @@ class _StoryBuilder:
         )
         tags = reader.text_list(fields["tags"][1], f"'tags' of {what}") if "tags" in fields else ()
         ending = self.read_ending(reader, fields["ending"][1], what) if "ending" in fields else None
+        storylet = (
+            self.read_storylet(reader, fields["storylet"][1], ident)
+            if "storylet" in fields
+            else None
+        )
+        storylet_limit = None
+        if "storylets" in fields:
+            limit_node = fields["storylets"][1]
+            storylet_limit = reader.integer(limit_node, f"'storylets' of {what}")
+            if storylet_limit is not None and storylet_limit < 1:
+                reader.error(
+                    "GS013",
+                    f"'storylets' of {what} must be 1 or more (how many storylets the hub offers"
+                    f" at once), got {storylet_limit}",
+                    limit_node,
+                )
+                storylet_limit = None
+            self.storylet_limits.append((ident, reader.source, fields["storylets"][0]))
         choices: list[Choice | _ChoiceDraft] = []
         if "choices" in fields:
             items = reader.sequence(fields["choices"][1], f"'choices' of {what}")
@@ -573,8 +1143,59 @@ class _StoryBuilder:
                 choices=tuple(choices),  # type: ignore[arg-type]
                 tags=tags,
                 ending=ending,
+                storylet=storylet,
+                storylet_limit=storylet_limit,
             )
-        return _SceneDraft(ident, location, passages, title, on_enter, choices, tags, ending)
+        return _SceneDraft(
+            ident,
+            location,
+            passages,
+            title,
+            on_enter,
+            choices,
+            tags,
+            ending,
+            storylet,
+            storylet_limit,
+        )
+
+    def read_storylet(self, reader: NodeReader, node: Node, scene: str) -> Storylet | None:
+        what = f"the storylet of scene '{scene}'"
+        fields = reader.mapping(node, what, keys.STORYLET, keys.STORYLET_REQUIRED)
+        if fields is None:
+            return None
+        hub = None
+        if "hub" in fields:
+            hub_node = fields["hub"][1]
+            hub = reader.text(hub_node, f"'hub' of {what}")
+            if hub is not None:
+                self.scene_refs.append(
+                    _SceneRef(f"{what} is offered in hub", hub, hub_node, reader.source, False)
+                )
+                self.storylet_hubs.append((scene, hub))
+        text = (
+            self.template(reader, fields["text"][1], f"'text' of {what}", required=True)
+            if "text" in fields
+            else None
+        )
+        requires = (
+            self.expression(reader, fields["requires"][1], "condition", f"'requires' of {what}")
+            if "requires" in fields
+            else None
+        )
+        salience = (
+            self.expression(reader, fields["salience"][1], _NUMBER_SETTING, f"'salience' of {what}")
+            if "salience" in fields
+            else None
+        )
+        sticky = (
+            reader.boolean(fields["sticky"][1], f"'sticky' of {what}")
+            if "sticky" in fields
+            else False
+        )
+        if hub is None or text is None:
+            return None
+        return Storylet(hub, text, reader.source.location(node), requires, salience, bool(sticky))
 
     def read_passages(self, reader: NodeReader, node: Node, what: str) -> tuple[Passage, ...]:
         if isinstance(node, ScalarNode):
@@ -595,9 +1216,27 @@ class _StoryBuilder:
                     passages.append(Passage(template))
                 continue
             fields = reader.mapping(item, where, keys.PASSAGE, keys.PASSAGE_REQUIRED)
-            if fields is None or "text" not in fields:
+            if fields is None:
                 continue
-            text = self.template(reader, fields["text"][1], f"text of {where}", required=True)
+            variants: tuple[Template, ...] = ()
+            if "one_of" in fields:
+                if "text" in fields:
+                    reader.error(
+                        "GS019",
+                        f"{where} has both 'text' and 'one_of': keep 'text' for one text, or"
+                        " 'one_of' for variants to pick from",
+                        fields["one_of"][0],
+                    )
+                    continue
+                variants = self.read_variants(reader, fields["one_of"][1], where)
+                if not variants:
+                    continue
+                text: Template | None = variants[0]
+            elif "text" in fields:
+                text = self.template(reader, fields["text"][1], f"text of {where}", required=True)
+            else:
+                reader.error("GS011", f"{where} needs 'text' (or 'one_of', for variants)", item)
+                continue
             condition = (
                 self.expression(reader, fields["if"][1], "condition", f"'if' of {where}")
                 if "if" in fields
@@ -609,8 +1248,28 @@ class _StoryBuilder:
                 else None
             )
             if text is not None:
-                passages.append(Passage(text, condition, otherwise))
+                passages.append(Passage(text, condition, otherwise, variants))
         return tuple(passages)
+
+    def read_variants(self, reader: NodeReader, node: Node, where: str) -> tuple[Template, ...]:
+        """The texts of a `one_of` passage; empty when any of them is broken."""
+        what = f"'one_of' of {where}"
+        items = reader.sequence(node, what)
+        if items is None:
+            return ()
+        if len(items) < 2:
+            reader.error(
+                "GS013",
+                f"{what} needs at least two variants to pick from; for one, write 'text'",
+                node,
+            )
+        variants = [
+            self.template(reader, item, f"variant {index} of {what}", required=True)
+            for index, item in enumerate(items, 1)
+        ]
+        if len(items) < 2 or None in variants:
+            return ()
+        return tuple(variants)  # type: ignore[arg-type]
 
     def read_ending(self, reader: NodeReader, node: Node, what: str) -> Ending | None:
         location = reader.source.location(node)
@@ -737,16 +1396,19 @@ class _StoryBuilder:
                 continue
             if not fields and isinstance(item, MappingNode) and item.value:
                 continue  # its keys were all unknown, and each was reported as such
-            if len(fields) != 1:
-                found = ", ".join(fields) or "none"
-                reader.error(
-                    "GS041",
-                    f"effect {index} of {what} must have exactly one of set, add, subtract;"
-                    f" found: {found}. Write each operation as its own list item",
-                    item,
-                )
-                continue
+            reason = None
+            if len(fields) != 1 or "reason" in fields:  # the usual item skips this
+                ok, reason = self.effect_reason(reader, fields, item, f"effect {index} of {what}")
+                if not ok:
+                    continue
             ((op, (_, targets_node)),) = fields.items()
+            if op in _NAMED_OPERATIONS:
+                effect = self.read_named_effect(
+                    reader, op, targets_node, f"effect {index} of {what}"
+                )
+                if effect is not None:
+                    drafts.append(effect if reason is None else replace(effect, reason=reason))
+                continue
             targets = reader.mapping(targets_node, f"'{op}' in effect {index} of {what}")
             if targets is None:
                 continue
@@ -776,7 +1438,7 @@ class _StoryBuilder:
                         )
                     continue
                 draft = _EffectDraft(
-                    op, target, target_node, value, value_node, source, index, what
+                    op, target, target_node, value, value_node, source, index, what, reason
                 )
                 info = self.name_info(target)
                 if info is None:
@@ -786,6 +1448,54 @@ class _StoryBuilder:
                 if effect is not None:
                     drafts.append(effect)
         return drafts
+
+    def effect_reason(
+        self, reader: NodeReader, fields: dict[str, tuple[Node, Node]], item: Node, what: str
+    ) -> tuple[bool, Template | None]:
+        """Take an effect item's `reason` out of `fields`, leaving its one operation; whether the
+        item is well formed, and the reason."""
+        reason_node = fields.pop("reason")[1] if "reason" in fields else None
+        if len(fields) != 1:
+            operations = ", ".join(keys.EFFECT_OPERATIONS)
+            if fields or reason_node is None:
+                found = ", ".join(fields) or "none"
+                message = (
+                    f"{what} must have exactly one operation ({operations}); found: {found}."
+                    " Write each operation as its own list item"
+                )
+            else:
+                message = (
+                    f"{what} has a 'reason' but no operation: write the reason beside the"
+                    f" operation it explains ({operations})"
+                )
+            reader.error("GS041", message, item)
+            return False, None
+        if reason_node is None:
+            return True, None
+        reason = self.template(reader, reason_node, f"'reason' of {what}", required=True)
+        return reason is not None, reason
+
+    def read_named_effect(
+        self, reader: NodeReader, op: str, node: Node, what: str
+    ) -> Effect | None:
+        """`befriend: mara` and the other circle operations, or `advance: day`."""
+        if op == ADVANCE:
+            unit = reader.text(node, f"'{op}' in {what}")
+            if unit is not None and unit not in keys.ADVANCE_UNITS:
+                reader.error(
+                    "GS013",
+                    f"'{op}' in {what} moves the clock on by a period or a day: write"
+                    f" '{op}: period' or '{op}: day', not '{unit}'"
+                    f"{did_you_mean(unit, keys.ADVANCE_UNITS)}",
+                    node,
+                )
+                return None
+            return None if unit is None else Effect(op, unit, None, reader.source.location(node))
+        character = reader.identifier(node, f"the character to {op} in {what}")
+        if character is None:
+            return None
+        self.character_refs.append(_Pending(character, node, reader.source, f"'{op}' in {what}"))
+        return Effect(op, character, None, reader.source.location(node))
 
     # ------------------------------------------------------ text and expressions
 
@@ -905,7 +1615,34 @@ class _StoryBuilder:
         variable = self.variables.get(name)
         if variable is not None:
             return NameInfo("variable", TEXT if isinstance(variable.default, str) else NUMBER)
+        if "." in name:
+            return self.character_info(name)
+        if name in keys.BUILT_INS:
+            return self.built_in_info(name)
         return None
+
+    def character_info(self, name: str) -> NameInfo | None:
+        """`mara.standing`, `mara.relationship`, `mara.in_circle`, `mara.blocked`."""
+        character, _, part = name.partition(".")
+        if character not in self.characters:
+            return None
+        if part == keys.CHARACTER_RELATIONSHIP:
+            return NameInfo(_RELATIONSHIP, NUMBER, RELATIONSHIP_MIN, RELATIONSHIP_MAX)
+        if part in keys.CHARACTER_CIRCLE:
+            return NameInfo(_CIRCLE, BOOL)
+        meter = self.meters.get(part)
+        if meter is not None:
+            return NameInfo(_CHARACTER_METER, NUMBER, meter.min, meter.max)
+        return None
+
+    def built_in_info(self, name: str) -> NameInfo:
+        if name in ("period", "day_name"):
+            return NameInfo(_BUILT_IN, TEXT)
+        if name == "day":
+            return NameInfo(_BUILT_IN, NUMBER, self.clock.start_day, INF)
+        if name == "circle_size":
+            return NameInfo(_BUILT_IN, NUMBER, 0, len(self.characters))
+        return NameInfo(_BUILT_IN, NUMBER, 0, INF)  # turn
 
     def scope(self) -> Scope:
         names = {
@@ -914,6 +1651,15 @@ class _StoryBuilder:
             for name in table
             if (info := self.name_info(name)) is not None
         }
+        for name in keys.BUILT_INS:
+            names[name] = self.built_in_info(name)
+        parts = (*self.meters, keys.CHARACTER_RELATIONSHIP, *keys.CHARACTER_CIRCLE)
+        for character in self.characters:
+            for part in parts:
+                dotted = f"{character}.{part}"
+                info = self.character_info(dotted)
+                if info is not None:
+                    names[dotted] = info
         tiers = {m.id: frozenset(t.id for t in m.tiers) for m in self.meters.values() if m.tiers}
         return Scope(MappingProxyType(names), frozenset(self.scenes), MappingProxyType(tiers))
 
@@ -925,7 +1671,19 @@ class _StoryBuilder:
             ident: scene if isinstance(scene, Scene) else self.finish_scene(scene, scope)
             for ident, scene in self.scenes.items()
         }
-        self.check_graph(scenes)
+        if self.tier_events:
+            self.finish_tier_events(scope)
+        rules = tuple(
+            replace(rule, effects=self.finish_effects(effects, scope))
+            for rule, effects in self.rules.values()
+        )
+        if self.characters or self.character_refs:
+            self.check_characters()
+        if self.rule_tags:
+            self.check_rule_tags(scenes)
+        if self.renames:
+            self.check_renames(scenes)
+        hubs = self.check_graph(scenes)
         self.check_unused()
         if self.diagnostics.has_errors or self.manifest is None:
             return None
@@ -935,7 +1693,104 @@ class _StoryBuilder:
             flags=MappingProxyType(self.flags),
             variables=MappingProxyType(self.variables),
             scenes=MappingProxyType(scenes),
+            characters=MappingProxyType(self.characters),
+            rules=rules,
+            clock=self.clock,
+            schedule=tuple(self.schedule),
+            renamed=MappingProxyType(self.renamed),
+            hubs=MappingProxyType(hubs),
         )
+
+    def finish_tier_events(self, scope: Scope) -> None:
+        """Put each tier's events, their effects now built, into its meter."""
+        events: dict[str, dict[str, dict[str, TierEvent]]] = {}
+        for meter_id, tier, which, event, effects in self.tier_events:
+            if effects:
+                event = replace(event, effects=self.finish_effects(effects, scope))
+            events.setdefault(meter_id, {}).setdefault(tier, {})[which] = event
+        for meter_id, by_tier in events.items():
+            meter = self.meters.get(meter_id)
+            if meter is None:
+                continue
+            tiers = tuple(
+                replace(
+                    tier,
+                    on_enter=by_tier[tier.id].get("on_enter"),
+                    on_leave=by_tier[tier.id].get("on_leave"),
+                )
+                if tier.id in by_tier
+                else tier
+                for tier in meter.tiers
+            )
+            self.meters[meter_id] = replace(meter, tiers=tiers)
+
+    def check_characters(self) -> None:
+        for pending, start, start_node in self.character_meters:
+            meter = self.meters.get(pending.name)
+            if meter is None:
+                self.diagnostics.add(
+                    "GS010",
+                    f"{pending.what} names '{pending.name}', which is not a meter"
+                    f"{did_you_mean(pending.name, self.meters)}: a character has the story's"
+                    " meters",
+                    pending.source.location(pending.node),
+                )
+            elif not meter.min <= start <= meter.max:
+                self.diagnostics.add(
+                    "GS050",
+                    f"{pending.what} starts '{meter.id}' at {start}, outside meter '{meter.id}''s"
+                    f" bounds {meter.min}..{meter.max}",
+                    pending.source.location(start_node),
+                )
+        for pending in self.character_refs:
+            if pending.name not in self.characters:
+                self.diagnostics.add(
+                    "GS040",
+                    f"{pending.what} names '{pending.name}', which is not a character"
+                    f"{did_you_mean(pending.name, self.characters)}: declare it under characters",
+                    pending.source.location(pending.node),
+                )
+        if self.characters:
+            for part in (keys.CHARACTER_RELATIONSHIP, *keys.CHARACTER_CIRCLE):
+                if part in self.meters:
+                    character = next(iter(self.characters))
+                    self.diagnostics.add(
+                        "GS017",
+                        f"a meter cannot be called '{part}' in a story with characters:"
+                        f" '{character}.{part}' already means the character's {part.replace('_', ' ')};"
+                        " choose another id",
+                        self.meters[part].location,
+                    )
+
+    def check_rule_tags(self, scenes: dict[str, Scene]) -> None:
+        tags = {tag for scene in scenes.values() for choice in scene.choices for tag in choice.tags}
+        for pending in self.rule_tags:
+            if pending.name not in tags:
+                self.diagnostics.add(
+                    "GS060",
+                    f"'on_tag' of {pending.what} is '{pending.name}', but no choice carries that"
+                    f" tag{did_you_mean(pending.name, tags)}, so the rule never applies",
+                    pending.source.location(pending.node),
+                )
+
+    def check_renames(self, scenes: dict[str, Scene]) -> None:
+        known = set(scenes).union(self.meters, self.flags, self.variables, self.characters)
+        for old, new in self.renames:
+            if old.name in known:
+                self.diagnostics.add(
+                    "GS018",
+                    f"'renamed' lists '{old.name}', which is still an id in this story: list only"
+                    " ids that earlier versions used and this one no longer does",
+                    old.source.location(old.node),
+                )
+            elif new.name not in known:
+                self.diagnostics.add(
+                    "GS018",
+                    f"'renamed' maps '{old.name}' to '{new.name}', which is not a scene, meter,"
+                    f" flag, variable or character{did_you_mean(new.name, known)}: old saves that"
+                    f" name '{old.name}' would have nowhere to go",
+                    new.source.location(new.node),
+                )
 
     def check_pending(self, pending: _PendingExpression, scope: Scope) -> None:
         expression = pending.expression
@@ -974,6 +1829,13 @@ class _StoryBuilder:
                     + (f" ({bounds})" if bounds else ""),
                     expression.location,
                 )
+        elif pending.role == _NUMBER_SETTING and result.type != NUMBER:
+            self.diagnostics.add(
+                "GS034",
+                f"{pending.what} must be a number, but '{expression.source}' is"
+                f" {'true or false' if result.type == BOOL else result.type}",
+                expression.location,
+            )
         elif pending.role in (NUMBER, BOOL) and result.type != pending.role:
             self.diagnostics.add(
                 "GS042",
@@ -1009,6 +1871,8 @@ class _StoryBuilder:
             choices=choices,
             tags=draft.tags,
             ending=draft.ending,
+            storylet=draft.storylet,
+            storylet_limit=draft.storylet_limit,
         )
 
     def finish_effects(
@@ -1024,9 +1888,7 @@ class _StoryBuilder:
             if info is None:
                 self.diagnostics.add(
                     "GS040",
-                    f"{item.what} changes '{item.target}', which is not a declared meter, flag or"
-                    f" variable{did_you_mean(item.target, scope.names)}: declare it under meters,"
-                    " flags or variables",
+                    self.unknown_target(item, scope),
                     item.source.location(item.target_node),
                 )
                 continue
@@ -1035,13 +1897,79 @@ class _StoryBuilder:
                 effects.append(effect)
         return tuple(effects)
 
+    def unknown_target(self, item: _EffectDraft, scope: Scope) -> str:
+        target = item.target
+        if "." in target:
+            character, _, part = target.partition(".")
+            if character not in self.characters:
+                return (
+                    f"{item.what} changes '{target}', but '{character}' is not a character"
+                    f"{did_you_mean(character, self.characters)}: declare it under characters"
+                )
+            parts = [keys.CHARACTER_RELATIONSHIP, *self.meters]
+            return (
+                f"{item.what} changes '{target}', but a character has no '{part}'"
+                f"{did_you_mean(part, parts)}: a character has a relationship and the story's"
+                f" meters ({', '.join(self.meters) or 'none yet'})"
+            )
+        if target in self.characters:
+            return (
+                f"{item.what} changes '{target}', which is a character: change"
+                f" {target}.relationship or one of their meters, or use befriend, unfriend or block"
+            )
+        return (
+            f"{item.what} changes '{target}', which is not a declared meter, flag or"
+            f" variable{did_you_mean(target, scope.names)}: declare it under meters,"
+            " flags or variables"
+        )
+
+    def fits_target(self, draft: _EffectDraft, info: NameInfo) -> bool:
+        """Whether an effect may change its target (GS045) and, for fairmath, whether its target
+        is a meter or a relationship (GS042); each problem is reported."""
+        target = draft.target
+        if draft.op in _FAIRMATH:
+            if info.kind in _BOUNDED_KINDS:
+                return True
+            if info.kind in _DECLARED_KINDS:
+                held = {NUMBER: "a number", BOOL: "true or false"}.get(info.type, "text")
+                self.diagnostics.add(
+                    "GS042",
+                    f"{draft.what}: '{draft.op}' (fairmath) moves a meter or a relationship part of"
+                    f" the way to its bound, but {info.kind} '{target}' holds {held}"
+                    + (": use add or subtract" if info.type == NUMBER else ": use 'set'"),
+                    draft.source.location(draft.target_node),
+                )
+                return False
+        if info.kind == _BUILT_IN:
+            hint = ": no effect can change it"
+            if target in ("day", "period", "day_name"):
+                hint = ": to move the clock on, write 'advance: period' or 'advance: day'"
+            message = (
+                f"{draft.what} changes '{target}', but the engine keeps '{target}'"
+                f" ({keys.BUILT_INS[target]}){hint}"
+            )
+        elif info.kind == _CIRCLE:
+            character = target.partition(".")[0]
+            message = (
+                f"{draft.what} changes '{target}', which follows the player's circle: use"
+                f" befriend, unfriend or block instead (befriend: {character})"
+            )
+        else:
+            return True
+        self.diagnostics.add("GS045", message, draft.source.location(draft.target_node))
+        return False
+
     def finish_effect(
         self, draft: _EffectDraft, info: NameInfo, scope: Scope | None
     ) -> Effect | None:
         """The effect `draft` describes, on a declared target. Its expressions are checked now
         when `scope` is given, or with every other expression once all files are read."""
         source = draft.source
-        if draft.op != "set" and info.type != NUMBER:
+        op = draft.op
+        if info.kind not in _DECLARED_KINDS or op in _FAIRMATH:  # the usual effect skips this
+            if not self.fits_target(draft, info):
+                return None
+        elif op != "set" and info.type != NUMBER:
             self.diagnostics.add(
                 "GS042",
                 f"{draft.what}: '{draft.op}' needs a number, but {info.kind} '{draft.target}' holds"
@@ -1066,16 +1994,38 @@ class _StoryBuilder:
         # key, on the same line): one object fewer per effect in a large story.
         effect_location = source.location(draft.target_node)
         expression = Expression(node.value, ("lit", 0, value), effect_location)
-        if info.kind == "meter" and draft.op == "set":
-            meter = self.meters[draft.target]
-            if isinstance(value, int | float) and not meter.min <= value <= meter.max:
-                self.diagnostics.add(
-                    "GS043",
-                    f"the value for '{draft.target}' in {draft.what}: {node.value} is outside"
-                    f" meter '{meter.id}''s bounds {meter.min}..{meter.max}; it will be clamped",
-                    source.location(node),
-                )
-        return Effect(draft.op, draft.target, expression, effect_location)
+        if op == "set":
+            if (
+                info.kind in _BOUNDED_KINDS
+                and isinstance(value, int | float)
+                and not info.low <= value <= info.high
+            ):
+                self.report_out_of_bounds(draft, info)
+        elif op in _FAIRMATH and not keys.FAIRMATH_MIN <= value <= keys.FAIRMATH_MAX:  # type: ignore[operator]
+            self.diagnostics.add(
+                "GS044",
+                f"the value for '{draft.target}' in {draft.what}: '{op}' takes a percentage"
+                f" from {keys.FAIRMATH_MIN} to {keys.FAIRMATH_MAX} (of the way left to the"
+                f" bound), got {node.value}",
+                source.location(node),
+            )
+            return None
+        return Effect(op, draft.target, expression, effect_location, draft.reason)
+
+    def report_out_of_bounds(self, draft: _EffectDraft, info: NameInfo) -> None:
+        node = draft.value_node
+        bounds = f"{int(info.low)}..{int(info.high)}"
+        owner = (
+            f"meter '{draft.target}''s bounds {bounds}"
+            if info.kind == "meter"
+            else f"the bounds of '{draft.target}', {bounds}"
+        )
+        self.diagnostics.add(
+            "GS043",
+            f"the value for '{draft.target}' in {draft.what}: {node.value} is outside"
+            f" {owner}; it will be clamped",
+            draft.source.location(node),
+        )
 
     def finish_computed_effect(
         self, draft: _EffectDraft, info: NameInfo, scope: Scope | None
@@ -1093,16 +2043,48 @@ class _StoryBuilder:
             computed = self.parse_at(source, node, str(value), 0, info.type, what, scope)
         if computed is None:
             return None
-        return Effect(draft.op, draft.target, computed, source.location(draft.target_node))
+        return Effect(
+            draft.op, draft.target, computed, source.location(draft.target_node), draft.reason
+        )
 
-    def check_graph(self, scenes: dict[str, Scene]) -> None:
+    def check_graph(self, scenes: dict[str, Scene]) -> dict[str, tuple[str, ...]]:
+        """Check every reference to a scene and what play can reach; return the story's hubs."""
         for goto in self.gotos:
-            if goto.target not in scenes:
+            if goto.target not in scenes and goto.target != RETURN:
                 self.diagnostics.add(
                     "GS021",
                     f"choice '{goto.choice}' of scene '{goto.scene}' goes to '{goto.target}',"
                     f" which is not a scene{did_you_mean(goto.target, scenes)}",
                     goto.source.location(goto.node),
+                )
+        roots: list[str] = []
+        for ref in self.scene_refs:
+            if ref.target in scenes:
+                if ref.root:
+                    roots.append(ref.target)
+                continue
+            if ref.target == RETURN:
+                problem = (
+                    f"'{RETURN}', which only a choice can go to (it resumes play where an"
+                    " interruption took the player from): name a scene"
+                )
+            else:
+                problem = f"'{ref.target}', which is not a scene{did_you_mean(ref.target, scenes)}"
+            self.diagnostics.add("GS021", f"{ref.what} {problem}", ref.source.location(ref.node))
+        # Hubs as the storylets name them, even a storylet broken otherwise: its mistake is
+        # reported once, not again as an unreachable scene.
+        hubs: dict[str, list[str]] = {}
+        for scene_id, hub in self.storylet_hubs:
+            if scene_id in scenes:
+                hubs.setdefault(hub, []).append(scene_id)
+        for ident, source, key_node in self.storylet_limits:
+            if ident in scenes and ident not in hubs:
+                self.diagnostics.add(
+                    "GS029",
+                    f"scene '{ident}' sets 'storylets', but no storylet names it as its hub:"
+                    f" add 'storylet: {{hub: {ident}, ...}}' to the scenes it offers, or remove"
+                    " 'storylets'",
+                    source.location(key_node),
                 )
         start = self.manifest.start if self.manifest else None
         if self.start_node is not None and start is not None and start not in scenes:
@@ -1121,14 +2103,20 @@ class _StoryBuilder:
                     scenes[scene_id].location,
                 )
         if start in scenes:
-            reached = {start}
-            frontier = [start]
+            # Scheduled events and tier events can take play to their scenes at any time.
+            reached = {start, *roots}
+            frontier = list(reached)
             while frontier:
                 scene = scenes[frontier.pop()]
                 for choice in scene.choices:
                     if choice.goto in scenes and choice.goto not in reached:
                         reached.add(choice.goto)
                         frontier.append(choice.goto)
+                if hubs and scene.id in hubs:
+                    for offered in hubs[scene.id]:
+                        if offered not in reached:
+                            reached.add(offered)
+                            frontier.append(offered)
             for scene in scenes.values():
                 if scene.id not in reached:
                     self.diagnostics.add(
@@ -1137,8 +2125,14 @@ class _StoryBuilder:
                         " that goes to it, or remove it",
                         scene.location,
                     )
+        return {hub: tuple(offered) for hub, offered in hubs.items()}
 
     def check_unused(self) -> None:
+        # A meter read only as a character's (`mara.standing`) counts as read.
+        if self.characters:
+            self.names_read.update(
+                [name.partition(".")[2] for name in self.names_read if "." in name]
+            )
         for kind, table in (
             ("meter", self.meters),
             ("flag", self.flags),
@@ -1152,5 +2146,5 @@ class _StoryBuilder:
                 self.diagnostics.add(
                     "GS054",
                     f"{kind} '{ident}' is never read by any condition or text: use it or remove it",
-                    item.location,  # type: ignore[attr-defined]
+                    item.location,
                 )

@@ -201,6 +201,17 @@ class NodeReader:
             return None
         return value
 
+    def number(self, node: Node, what: str) -> int | float | None:
+        if not self.check_tag(node):
+            return None
+        value = plain_value(node) if isinstance(node, ScalarNode) else None
+        if not self.within_bounds(value, node, what):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error("GS012", f"{what} must be a number, got {describe(node)}", node)
+            return None
+        return value
+
     def boolean(self, node: Node, what: str) -> bool | None:
         if not self.check_tag(node):
             return None

@@ -62,16 +62,16 @@ class _Encoder:
     def effect(self, effect: Effect) -> Json:
         value = effect.value
         encoded: Json
-        if value is None:  # circle operations and advance
-            encoded = None
-        elif isinstance(value, Template):
-            encoded = ["t", self.template(value)]
-        else:
+        if isinstance(value, Expression):
             encoded = ["e", self.expr(value)]
-        data = [effect.op, effect.target, encoded, self.loc(effect.location)]
-        if effect.reason is not None:  # most effects have none: leave the slot out
-            data.append(self.template(effect.reason))
-        return data
+        elif value is None:  # circle operations and advance
+            encoded = None
+        else:
+            encoded = ["t", self.template(value)]
+        if effect.reason is None:  # most effects have none: the slot is left out
+            return [effect.op, effect.target, encoded, self.loc(effect.location)]
+        reason = self.template(effect.reason)
+        return [effect.op, effect.target, encoded, self.loc(effect.location), reason]
 
     def effects(self, effects: tuple[Effect, ...]) -> Json:
         return [self.effect(e) for e in effects]
@@ -90,19 +90,28 @@ class _Encoder:
             list(c.tags),
         ]
 
-    def passage(self, p: Passage) -> Json:
-        data = [self.template(p.text), self.expr(p.condition), self.template(p.otherwise)]
-        if p.one_of:
-            data.append([self.template(variant) for variant in p.one_of])
-        return data
+    def variants(self, p: Passage) -> Json:
+        return [self.template(variant) for variant in p.one_of]
 
     def scene(self, s: Scene) -> Json:
         ending = None
         if s.ending is not None:
             ending = [s.ending.title, self.loc(s.ending.location), s.ending.epithet]
+        passages = [
+            # Variants, which few passages have, take a fourth slot only when present.
+            [self.template(p.text), self.expr(p.condition), self.template(p.otherwise)]
+            if not p.one_of
+            else [
+                self.template(p.text),
+                self.expr(p.condition),
+                self.template(p.otherwise),
+                self.variants(p),
+            ]
+            for p in s.passages
+        ]
         data = [
             s.id,
-            [self.passage(p) for p in s.passages],
+            passages,
             self.loc(s.location),
             s.title,
             [self.effect(e) for e in s.on_enter],
