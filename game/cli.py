@@ -10,6 +10,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from game.cli_args import (
+    default_story,
+    story_folder,
+    story_folders,
+    whole_number,
+)
 from game.content.files import StoryStats
 from game.core.diagnostics import Diagnostic, Severity
 from game.playtest_cli import add_playtest_command
@@ -18,29 +24,6 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
-
-
-def _default_story_root() -> Path:
-    """story/ of the current folder if there is one, else the one shipped beside the package."""
-    here = Path("story")
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parent.parent / "story"
-
-
-def _story_folders(paths: Sequence[str]) -> list[Path]:
-    if paths:
-        folders = []
-        for raw in paths:
-            path = Path(raw)
-            if path.is_file() and path.name.endswith(".yaml"):
-                path = path.parent
-            folders.append(path)
-        return folders
-    root = _default_story_root()
-    return (
-        sorted(p for p in root.iterdir() if (p / "story.yaml").is_file()) if root.is_dir() else []
-    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -66,7 +49,7 @@ def command_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    folders = _story_folders(args.paths)
+    folders = story_folders(args.paths)
     if not folders:
         print("check: no stories found (a story is a folder with a story.yaml)", file=sys.stderr)
         return EXIT_USAGE
@@ -95,39 +78,13 @@ def command_check(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
-def _default_story() -> Path:
-    """The story `play` opens when none is named: good-standing, else the tutorial."""
-    root = _default_story_root()
-    game = root / "good-standing"
-    return game if (game / "story.yaml").is_file() else root / "tutorial"
-
-
-def _width(raw: str) -> int:
-    try:
-        width = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number") from None
-    if width < 20:
-        raise argparse.ArgumentTypeError(f"{width} is too narrow: use 20 columns or more")
-    return width
-
-
-def _seed(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number") from None
-
-
 def command_play(args: argparse.Namespace) -> int:
     if not args.text:
         print(
             "The game window is not built yet (issue #4): starting the text player instead.",
             file=sys.stderr,
         )
-    folder = Path(args.story) if args.story else _default_story()
-    if folder.is_file() and folder.name.endswith(".yaml"):
-        folder = folder.parent
+    folder = story_folder(args.story) if args.story else default_story()
     if not (folder / "story.yaml").is_file():
         print(
             f"play: no story at {folder} (a story is a folder with a story.yaml)", file=sys.stderr
@@ -212,13 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument(
         "--seed",
-        type=_seed,
+        type=whole_number(),
         metavar="N",
         help="seed of the story's chance events, to replay a game exactly (default: random)",
     )
     play.add_argument(
         "--width",
-        type=_width,
+        type=whole_number(20, "too narrow: use 20 columns or more"),
         metavar="N",
         help="wrap text at N columns (default: the terminal's width up to 100; 72 in a pipe)",
     )

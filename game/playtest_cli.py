@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from game.cli_args import default_story, story_folder, whole_number
 from game.core.story import Story
 from game.playtest import (
     DEFAULT_MAX_STEPS,
@@ -48,7 +49,7 @@ def add_playtest_command(subparsers: Any) -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--runs",
-        type=_positive,
+        type=whole_number(1),
         default=DEFAULT_RUNS,
         metavar="N",
         help=f"playthroughs to play (default {DEFAULT_RUNS})",
@@ -58,14 +59,14 @@ def add_playtest_command(subparsers: Any) -> argparse.ArgumentParser:
     )
     command.add_argument(
         "--max-steps",
-        type=_positive,
+        type=whole_number(1),
         default=DEFAULT_MAX_STEPS,
         metavar="M",
         help=f"choices after which a run counts as looping (default {DEFAULT_MAX_STEPS})",
     )
     command.add_argument(
         "--run",
-        type=_positive,
+        type=whole_number(1),
         metavar="K",
         help="replay run K of the playtest alone and print the choices it made",
     )
@@ -74,25 +75,13 @@ def add_playtest_command(subparsers: Any) -> argparse.ArgumentParser:
     return command
 
 
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
-
-
 def command_playtest(args: argparse.Namespace) -> int:
-    # Imported here, not at the top: game.cli imports this module to register the command.
-    from game.cli import _default_story, _story_folders
     from game.content.cache import load_story_cached
 
     if args.story is None:
-        folder = _default_story()  # the story `play` opens when none is named
+        folder = default_story()  # the story `play` opens when none is named
     elif Path(args.story).exists():
-        (folder,) = _story_folders([args.story])  # a story.yaml names its folder
+        folder = story_folder(args.story)  # a story.yaml names its folder
     else:
         print(f"playtest: no such file or folder: {args.story}", file=sys.stderr)
         return EXIT_USAGE

@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from game.cli import _default_story, main
+from game.cli import main
 from game.content.cache import load_story_cached
 from game.core.diagnostics import SourceLocation
 from game.core.expressions import parse
@@ -642,18 +642,6 @@ def test_bad_options_are_usage_errors(
         main(["play", "--text", *option])
     assert exit_info.value.code == 2
     assert "error: argument" in capsys.readouterr().err
-
-
-def test_the_default_story_is_good_standing_when_it_exists_else_the_tutorial(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "story" / "tutorial").mkdir(parents=True)
-    (tmp_path / "story" / "tutorial" / "story.yaml").write_text("id: tutorial\n")
-    assert _default_story() == Path("story") / "tutorial"
-    (tmp_path / "story" / "good-standing").mkdir()
-    (tmp_path / "story" / "good-standing" / "story.yaml").write_text("id: good-standing\n")
-    assert _default_story() == Path("story") / "good-standing"
 
 
 def test_play_help_documents_the_default_story_and_the_options(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from game.core.state import ENGINE_NAMES
+
 MANIFEST_REQUIRED = frozenset({"id", "title", "version", "start"})
 MANIFEST = MANIFEST_REQUIRED | {
     "authors",
@@ -82,10 +84,4 @@ SCHEDULED_EVENT_REQUIRED = frozenset({"day", "goto"})
 SCHEDULED_EVENT = SCHEDULED_EVENT_REQUIRED | {"id", "period", "if"}
 
 # Names the engine keeps and expressions can read; no declaration may take them.
-BUILT_INS = {
-    "turn": "the number of turns played",
-    "day": "the day of the story",
-    "period": "the period of the day",
-    "day_name": "the name of the day",
-    "circle_size": "how many characters are in the player's circle",
-}
+BUILT_INS = ENGINE_NAMES  # kept by the engine: game.core.state says what each means

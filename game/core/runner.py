@@ -23,7 +23,14 @@ from game.core.diagnostics import SourceLocation
 from game.core.expr_eval import EvaluationError, round_half_away
 from game.core.expressions import Value
 from game.core.rng import draw, normalise_seed
-from game.core.state import HistoryEntry, LedgerEntry, State, TierEntry
+from game.core.state import (
+    HistoryEntry,
+    LedgerEntry,
+    State,
+    TierEntry,
+    default_values,
+    sync_engine_values,
+)
 from game.core.story import (
     FAIRMATH_OPERATIONS,
     RELATIONSHIP_MAX,
@@ -292,22 +299,10 @@ class Runner:
                     choice_location,
                 )
             goto = state.returns.pop()
-        interrupted = False
-        if state.interrupts:
-            self._push_return(goto)
-            goto = state.interrupts.pop(0)
-            interrupted = True
+        goto, interrupted = self._interrupted(goto)
         self._enter(goto, log)
         self._page = self._build_page()
-        return Step(
-            choice=choice_id,
-            scene=state.scene,
-            changes=tuple(log.changes),
-            tier_shifts=tuple(log.tier_shifts),
-            notifications=tuple(log.notifications),
-            day_changed=log.day_changed,
-            interrupted=interrupted,
-        )
+        return self._step(log, choice_id, interrupted)
 
     def meters(self) -> tuple[MeterView, ...]:
         """The player's meters, hidden ones included (front ends show the visible ones)."""
@@ -397,19 +392,7 @@ class Runner:
     def _new_state(self, seed: int) -> State:
         story = self.story
         clock = story.clock
-        values: dict[str, Value] = {}
-        for meter in story.meters.values():
-            values[meter.id] = meter.start
-        for flag in story.flags.values():
-            values[flag.id] = flag.default
-        for variable in story.variables.values():
-            values[variable.id] = variable.default
-        for character in story.characters.values():
-            for meter in story.meters.values():
-                values[f"{character.id}.{meter.id}"] = character.meters.get(meter.id, meter.start)
-            values[f"{character.id}.relationship"] = character.relationship
-            values[f"{character.id}.in_circle"] = character.in_circle
-            values[f"{character.id}.blocked"] = False
+        values = default_values(story)
         period = (
             clock.periods.index(clock.start_period) if clock.start_period in clock.periods else 0
         )
@@ -420,40 +403,39 @@ class Runner:
             day=clock.start_day,
             period=period,
         )
-        self._sync_clock_values(state, values)
-        values["turn"] = 0
-        values["circle_size"] = sum(1 for c in story.characters.values() if c.in_circle)
+        sync_engine_values(story, state)
         return state
-
-    def _sync_clock_values(self, state: State, values: dict[str, Value]) -> None:
-        clock = self.story.clock
-        values["day"] = state.day
-        values["period"] = clock.periods[state.period]
-        values["day_name"] = clock.day_name(state.day)
 
     def _open(self) -> Step:
         state = self.state
         log = _StepLog(state.scene, None)
         self._check_schedule()
-        goto = state.scene
-        interrupted = False
-        if state.interrupts:
-            self._push_return(goto)
-            goto = state.interrupts.pop(0)
-            interrupted = True
+        goto, interrupted = self._interrupted(state.scene)
         self._enter(goto, log)
         if not log.day_changed:  # else entering the start scene began a day, announced already
             for text in self.directives():
                 log.notifications.append(f"Today's directive: {text}")
+        return self._step(log, None, interrupted)
+
+    def _step(self, log: _StepLog, choice: str | None, interrupted: bool) -> Step:
         return Step(
-            choice=None,
-            scene=state.scene,
+            choice=choice,
+            scene=self.state.scene,
             changes=tuple(log.changes),
             tier_shifts=tuple(log.tier_shifts),
             notifications=tuple(log.notifications),
             day_changed=log.day_changed,
             interrupted=interrupted,
         )
+
+    def _interrupted(self, goto: str) -> tuple[str, bool]:
+        """Where play goes instead of `goto` when an event is waiting (and whether one was):
+        the event's scene, with `goto` kept for its `goto: return`."""
+        waiting = self.state.interrupts
+        if not waiting:
+            return goto, False
+        self._push_return(goto)
+        return waiting.pop(0), True
 
     def _push_return(self, scene: str) -> None:
         returns = self.state.returns
@@ -639,7 +621,7 @@ class Runner:
             state.period = 0
         else:
             state.period += 1
-        self._sync_clock_values(state, self._values)
+        sync_engine_values(self.story, state)
         self._check_schedule()
 
     def _check_schedule(self) -> None:
@@ -677,7 +659,7 @@ class Runner:
             self._values["day"] = day
             self._day_rules(log)
         state.day = today
-        self._sync_clock_values(state, self._values)
+        sync_engine_values(self.story, state)
         for text in self.directives():
             log.notifications.append(f"Today's directive: {text}")
 

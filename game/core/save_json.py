@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 
 from game.core.expressions import Value
 from game.core.rng import normalise_seed
-from game.core.state import HistoryEntry, LedgerEntry, State, TierEntry
+from game.core.state import (
+    ENGINE_NAMES,
+    HistoryEntry,
+    LedgerEntry,
+    State,
+    TierEntry,
+    default_values,
+    sync_engine_values,
+)
 from game.core.story import RELATIONSHIP_MAX, RELATIONSHIP_MIN, Story
 
 SAVE_KIND = "good-standing-save"
@@ -222,13 +230,7 @@ class _Reader:
             draws=draws,
             page_draws=draws,
         )
-        state.values["turn"] = turn
-        state.values["day"] = day
-        state.values["period"] = period_name
-        state.values["day_name"] = clock.day_name(day)
-        state.values["circle_size"] = sum(
-            1 for c in story.characters if state.values[f"{c}.in_circle"]
-        )
+        sync_engine_values(story, state)
         visits = self.field("visits", dict, "a mapping")
         for ident, count in visits.items():
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:
@@ -277,7 +279,7 @@ class _Reader:
         missing: list[str] = []
         for name, value in saved.items():
             current = self.rename_target(name)
-            if name in _ENGINE_NAMES:
+            if name in ENGINE_NAMES:
                 continue
             if current not in expected:
                 missing.append(name)
@@ -296,13 +298,9 @@ class _Reader:
                 + ", ".join(sorted(missing))
                 + ". The story can carry them over by naming their new ids under 'renamed'"
             )
-        for name, default in _defaults(self.story).items():
+        for name, default in default_values(self.story).items():
             values.setdefault(name, default)
         return values
-
-
-# Kept by the engine and rebuilt from the clock and circle on load, never trusted from a file.
-_ENGINE_NAMES = frozenset({"turn", "day", "period", "day_name", "circle_size"})
 
 
 def _expected_values(story: Story) -> dict[str, tuple[str, int | None, int | None]]:
@@ -326,23 +324,6 @@ def _expected_values(story: Story) -> dict[str, tuple[str, int | None, int | Non
         expected[f"{character}.in_circle"] = ("true or false", None, None)
         expected[f"{character}.blocked"] = ("true or false", None, None)
     return expected
-
-
-def _defaults(story: Story) -> dict[str, Value]:
-    values: dict[str, Value] = {}
-    for meter in story.meters.values():
-        values[meter.id] = meter.start
-    for flag in story.flags.values():
-        values[flag.id] = flag.default
-    for variable in story.variables.values():
-        values[variable.id] = variable.default
-    for character in story.characters.values():
-        for meter in story.meters.values():
-            values[f"{character.id}.{meter.id}"] = character.meters.get(meter.id, meter.start)
-        values[f"{character.id}.relationship"] = character.relationship
-        values[f"{character.id}.in_circle"] = character.in_circle
-        values[f"{character.id}.blocked"] = False
-    return values
 
 
 def _fits(value: Json, kind: str) -> bool:

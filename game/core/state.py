@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from game.core.expressions import Value
+from game.core.story import Story
 
 
 class LedgerEntry(NamedTuple):
@@ -67,3 +68,44 @@ class State:
     ledger: list[LedgerEntry] = field(default_factory=list)
     tiers: list[TierEntry] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
+
+
+def default_values(story: Story) -> dict[str, Value]:
+    """Every value a new playthrough starts with, but for the engine's own (turn, day...):
+    meters, flags, variables, and each character's meters, relationship and circle."""
+    values: dict[str, Value] = {}
+    for meter in story.meters.values():
+        values[meter.id] = meter.start
+    for flag in story.flags.values():
+        values[flag.id] = flag.default
+    for variable in story.variables.values():
+        values[variable.id] = variable.default
+    for character in story.characters.values():
+        for meter in story.meters.values():
+            values[f"{character.id}.{meter.id}"] = character.meters.get(meter.id, meter.start)
+        values[f"{character.id}.relationship"] = character.relationship
+        values[f"{character.id}.in_circle"] = character.in_circle
+        values[f"{character.id}.blocked"] = False
+    return values
+
+
+# Names the engine keeps in `values` for expressions to read, with what each means (check's
+# messages quote it). Rebuilt from the State, never loaded from a save; no story may declare them.
+ENGINE_NAMES = {
+    "turn": "the number of turns played",
+    "day": "the day of the story",
+    "period": "the period of the day",
+    "day_name": "the name of the day",
+    "circle_size": "how many characters are in the player's circle",
+}
+
+
+def sync_engine_values(story: Story, state: State) -> None:
+    """Set the engine's own names in `state.values` from the turn, clock and circle."""
+    values = state.values
+    clock = story.clock
+    values["turn"] = state.turn
+    values["day"] = state.day
+    values["period"] = clock.periods[state.period]
+    values["day_name"] = clock.day_name(state.day)
+    values["circle_size"] = sum(1 for c in story.characters if values[f"{c}.in_circle"])
