@@ -224,3 +224,19 @@ def test_python_m_game_playtest() -> None:
     done = _subprocess("-m", "game", "playtest", str(TUTORIAL), "--runs", "20", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["runs"] == 20
+
+
+def test_the_command_default_step_cap_is_the_playtests() -> None:
+    # playtest_cli keeps its own copy so that `check` need not import the runtime.
+    from game import playtest, playtest_cli
+
+    assert playtest_cli.DEFAULT_MAX_STEPS == playtest.DEFAULT_MAX_STEPS
+
+
+def test_check_does_not_import_the_runtime() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, game.cli; print('game.core.runner' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
