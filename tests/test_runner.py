@@ -9,6 +9,7 @@ import pytest
 
 from game.content.loader import load_story
 from game.core.runner import Runner, RunnerError, StoryRuntimeError
+from game.core.save_json import state_to_json
 from game.core.story import Story
 
 MakeStory = Callable[[str], Story]
@@ -244,3 +245,47 @@ def test_meter_views_report_value_and_tier(basic: Story) -> None:
         True,
         None,
     )
+
+
+def test_a_story_error_half_way_through_a_step_undoes_the_step(make_story: MakeStory) -> None:
+    story = make_story(
+        """
+        id: undo
+        title: Undo
+        version: "1"
+        start: hall
+        meters:
+          standing: {min: 0, max: 100, start: 50}
+        variables:
+          zero: 0
+        scenes:
+          hall:
+            text: "Standing {standing}."
+            choices:
+              - id: broken
+                text: Open the broken door
+                effects:
+                  - add: {standing: 10}
+                goto: broken_room
+              - id: fine
+                text: Open the other door
+                goto: fine_room
+          broken_room:
+            on_enter:
+              - add: {standing: 5}
+            text: "Share: {100 / zero}"
+            ending: Broken
+          fine_room:
+            text: Fine.
+            ending: Fine
+        """
+    )
+    runner = Runner(story, seed=3)
+    before = state_to_json(story, runner.state)
+    page = runner.page
+    with pytest.raises(StoryRuntimeError, match="'/' by zero"):
+        runner.choose("broken")
+    assert state_to_json(story, runner.state) == before
+    assert runner.page is page
+    assert runner.choose("fine").scene == "fine_room"
+    assert runner.state.turn == 1 and runner.state.values["standing"] == 50

@@ -260,6 +260,17 @@ class Runner:
             )
         if not view.available:
             raise RunnerError(f"choice '{choice_id}' is locked: {view.locked_reason}")
+        checkpoint = self.state.checkpoint()
+        try:
+            return self._play_step(view)
+        except StoryRuntimeError:
+            # A story bug found half-way through a step undoes the step: the page and the
+            # State are as they were, so a front end can show the error and play on (or save).
+            self.state.roll_back(checkpoint)
+            raise
+
+    def _play_step(self, view: ChoiceView) -> Step:
+        choice_id = view.id
         state = self.state
         scene = self.story.scenes[state.scene]
         state.turn += 1

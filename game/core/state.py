@@ -69,6 +69,65 @@ class State:
     tiers: list[TierEntry] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
 
+    def checkpoint(self) -> Checkpoint:
+        """Enough to put this State back as it is now: a step that fails half-way is undone."""
+        return Checkpoint(
+            self.scene,
+            dict(self.values),
+            self.turn,
+            self.day,
+            self.period,
+            dict(self.visits),
+            set(self.taken),
+            self.draws,
+            self.page_draws,
+            list(self.returns),
+            list(self.interrupts),
+            set(self.fired),
+            len(self.ledger),
+            len(self.tiers),
+            len(self.history),
+        )
+
+    def roll_back(self, checkpoint: Checkpoint) -> None:
+        """Return to `checkpoint`, in place: whoever holds this State (or its values) sees it."""
+        point = checkpoint
+        self.scene = point.scene
+        self.values.clear()
+        self.values.update(point.values)
+        self.turn, self.day, self.period = point.turn, point.day, point.period
+        self.visits.clear()
+        self.visits.update(point.visits)
+        self.taken.clear()
+        self.taken.update(point.taken)
+        self.draws, self.page_draws = point.draws, point.page_draws
+        self.returns[:] = point.returns
+        self.interrupts[:] = point.interrupts
+        self.fired.clear()
+        self.fired.update(point.fired)
+        # The logs only grow during a step: cutting them back to their length undoes it.
+        del self.ledger[point.ledger :]
+        del self.tiers[point.tiers :]
+        del self.history[point.history :]
+
+
+class Checkpoint(NamedTuple):
+    scene: str
+    values: dict[str, Value]
+    turn: int
+    day: int
+    period: int
+    visits: dict[str, int]
+    taken: set[str]
+    draws: int
+    page_draws: int
+    returns: list[str]
+    interrupts: list[str]
+    fired: set[str]
+    ledger: int
+    tiers: int
+    history: int
+
 
 def default_values(story: Story) -> dict[str, Value]:
     """Every value a new playthrough starts with, but for the engine's own (turn, day...):
