@@ -98,6 +98,7 @@ def test_a_tier_event_applies_effects_and_interrupts_with_a_scene_that_returns()
     runner = play("tiers", "jaywalk")
     step = runner.choose("protest")
     assert step.interrupted and step.scene == "summons"
+    assert step.interruption == "tier:standing.listed.on_enter"
     assert step.notifications == ("Your name is now on the public list.",)
     assert runner.state.values["warnings"] == 1
     assert ledger(runner)[-1] == (
@@ -219,6 +220,7 @@ def test_a_scheduled_event_interrupts_when_its_time_comes_then_play_returns() ->
     runner = play("time", "sleep")
     step = runner.choose("wait")
     assert step.interrupted and step.scene == "inspector"
+    assert step.interruption == "schedule:inspection"
     assert runner.page.paragraphs == ("An inspector at the door, Tuesday evening.",)
     back = runner.choose("let_in")
     assert back.scene == "flat"

@@ -25,6 +25,7 @@ from game.core.expressions import Value
 from game.core.rng import draw, normalise_seed
 from game.core.state import (
     HistoryEntry,
+    Interruption,
     LedgerEntry,
     State,
     TierEntry,
@@ -149,6 +150,8 @@ class Step:
     notifications: tuple[str, ...]
     day_changed: bool
     interrupted: bool  # the page is a scheduled event or a tier's scene, not the choice's goto
+    # What interrupted: "schedule:<event id>" or "tier:<meter>.<tier>.on_enter" (or on_leave).
+    interruption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,10 +313,10 @@ class Runner:
                     choice_location,
                 )
             goto = state.returns.pop()
-        goto, interrupted = self._interrupted(goto)
+        goto, interruption = self._interrupted(goto)
         self._enter(goto, log)
         self._page = self._build_page()
-        return self._step(log, choice_id, interrupted)
+        return self._step(log, choice_id, interruption)
 
     def meters(self) -> tuple[MeterView, ...]:
         """The player's meters, hidden ones included (front ends show the visible ones)."""
@@ -421,14 +424,14 @@ class Runner:
         state = self.state
         log = _StepLog(state.scene, None)
         self._check_schedule()
-        goto, interrupted = self._interrupted(state.scene)
+        goto, interruption = self._interrupted(state.scene)
         self._enter(goto, log)
         if not log.day_changed:  # else entering the start scene began a day, announced already
             for text in self.directives():
                 log.notifications.append(f"Today's directive: {text}")
-        return self._step(log, None, interrupted)
+        return self._step(log, None, interruption)
 
-    def _step(self, log: _StepLog, choice: str | None, interrupted: bool) -> Step:
+    def _step(self, log: _StepLog, choice: str | None, interruption: str | None) -> Step:
         return Step(
             choice=choice,
             scene=self.state.scene,
@@ -436,17 +439,19 @@ class Runner:
             tier_shifts=tuple(log.tier_shifts),
             notifications=tuple(log.notifications),
             day_changed=log.day_changed,
-            interrupted=interrupted,
+            interrupted=interruption is not None,
+            interruption=interruption,
         )
 
-    def _interrupted(self, goto: str) -> tuple[str, bool]:
-        """Where play goes instead of `goto` when an event is waiting (and whether one was):
-        the event's scene, with `goto` kept for its `goto: return`."""
+    def _interrupted(self, goto: str) -> tuple[str, str | None]:
+        """Where play goes instead of `goto` when an event is waiting, and why (None: it was
+        not): the event's scene, with `goto` kept for its `goto: return`."""
         waiting = self.state.interrupts
         if not waiting:
-            return goto, False
+            return goto, None
         self._push_return(goto)
-        return waiting.pop(0), True
+        scene, cause = waiting.pop(0)
+        return scene, cause
 
     def _push_return(self, scene: str) -> None:
         returns = self.state.returns
@@ -653,7 +658,7 @@ class Runner:
             # Due now: it fires or, if its condition does not hold at its time, it lapses.
             state.fired.add(event.id)
             if event.condition is None or self._evaluate(event.condition):
-                state.interrupts.append(event.goto)
+                state.interrupts.append(Interruption(event.goto, f"schedule:{event.id}"))
 
     def _days_passed(self, since: int, log: _StepLog) -> None:
         """Day rules and association drift once for each day begun since day `since`; then
@@ -752,7 +757,7 @@ class Runner:
         if event.notify is not None:
             log.notifications.append(self._render(event.notify))
         if event.goto is not None:
-            self.state.interrupts.append(event.goto)
+            self.state.interrupts.append(Interruption(event.goto, f"tier:{rule}"))
 
     # ----------------------------------------------------------------- page
 

@@ -18,6 +18,7 @@ from game.core.rng import normalise_seed
 from game.core.state import (
     ENGINE_NAMES,
     HistoryEntry,
+    Interruption,
     LedgerEntry,
     State,
     TierEntry,
@@ -245,7 +246,8 @@ class _Reader:
             self.scene(s, "place to return to") for s in self.items("returns", _is_text, "text")
         ]
         state.interrupts = [
-            self.scene(s, "waiting event") for s in self.items("interrupts", _is_text, "text")
+            Interruption(self.scene(scene, "waiting event"), cause)
+            for scene, cause in self.items("interrupts", _interruption_shape, "[scene, cause]")
         ]
         state.fired = set(self.items("fired", _is_text, "text"))
         ledger = self.items("ledger", _ledger_shape, "a ledger entry")
@@ -361,6 +363,10 @@ def _ledger_shape(item: Json) -> bool:
         and type(value) in _VALUE_TYPES
         and type(reason) is str
     )
+
+
+def _interruption_shape(item: Json) -> bool:
+    return type(item) is list and len(item) == 2 and type(item[0]) is str and type(item[1]) is str
 
 
 def _tier_shape(item: Json) -> bool:

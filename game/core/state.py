@@ -36,6 +36,14 @@ class TierEntry(NamedTuple):
     new: str | None
 
 
+class Interruption(NamedTuple):
+    """A scene waiting to interrupt play, and what sent it: "schedule:<event id>", or
+    "tier:<meter>.<tier>.on_enter" (or on_leave)."""
+
+    scene: str
+    cause: str
+
+
 class HistoryEntry(NamedTuple):
     """A choice the player made: the backlog and the report card read these."""
 
@@ -63,7 +71,7 @@ class State:
     # so that chance() in its text and choices comes out as it did before saving.
     page_draws: int = 0
     returns: list[str] = field(default_factory=list)  # where `goto: return` resumes
-    interrupts: list[str] = field(default_factory=list)  # scenes waiting to interrupt play
+    interrupts: list[Interruption] = field(default_factory=list)  # waiting to interrupt play
     fired: set[str] = field(default_factory=set)  # scheduled events already due
     ledger: list[LedgerEntry] = field(default_factory=list)
     tiers: list[TierEntry] = field(default_factory=list)
@@ -122,7 +130,7 @@ class Checkpoint(NamedTuple):
     draws: int
     page_draws: int
     returns: list[str]
-    interrupts: list[str]
+    interrupts: list[Interruption]
     fired: set[str]
     ledger: int
     tiers: int
