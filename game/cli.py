@@ -91,7 +91,7 @@ def command_play(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     from game.content.cache import load_story_cached
-    from game.text.player import is_terminal, new_seed, play_story, terminal_width
+    from game.text.player import is_terminal, play_story, terminal_width
     from game.text.wording import glyphs_for
 
     result = load_story_cached(folder)
@@ -111,7 +111,7 @@ def command_play(args: argparse.Namespace) -> int:
             result.story,
             sys.stdin,
             sys.stdout,
-            seed=args.seed if args.seed is not None else new_seed(),
+            seed=args.seed,
             error_stream=sys.stderr,
             width=args.width if args.width is not None else terminal_width(sys.stdout),
             echo=not is_terminal(sys.stdin),
@@ -155,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Play a story. With --text, in the terminal: plain lines, numbered choices, no"
             " colour or cursor tricks, so it works with a screen reader and in a pipe. The game"
             " window is not built yet, so without --text the text player starts too. Type help"
-            " while playing for the commands (save, load, meters, history, quit)."
+            " while playing for the commands (save, load, meters, history, quit). At an ending,"
+            " again plays the story from the start: with the same seed if --seed was given (so"
+            " that a class comparing choices meets the same chances), else with a new one."
         ),
     )
     play.add_argument(

@@ -31,6 +31,8 @@ def test_a_blank_line_asks_for_nothing(line: str) -> None:
         ("look", Command.LOOK),
         ("help", Command.HELP),
         ("?", Command.HELP),
+        ("again", Command.AGAIN),
+        ("restart", Command.AGAIN),
         ("quit", Command.QUIT),
         ("exit", Command.QUIT),
         ("q", Command.QUIT),

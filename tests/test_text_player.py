@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,32 +36,14 @@ import pytest
 
 from game.cli import main
 from game.content.cache import load_story_cached
-from game.core.diagnostics import SourceLocation
-from game.core.expressions import parse
 from game.core.runner import Runner
 from game.core.save_json import SaveError, decode_body
-from game.core.story import (
-    Character,
-    Choice,
-    Clock,
-    Effect,
-    Ending,
-    Expression,
-    Manifest,
-    Meter,
-    Passage,
-    Rule,
-    Scene,
-    Story,
-    Template,
-    Tier,
-)
+from game.core.story import Story
 from game.savefiles import slot_path, write_save
 from game.text.player import (
     DEFAULT_WIDTH,
     MAX_WIDTH,
     MIN_WIDTH,
-    TextPlayer,
     play_story,
     terminal_width,
 )
@@ -173,6 +156,17 @@ def test_the_transcripts_cover_what_the_player_must_do() -> None:
         "eof_at_the_first_prompt",
         "damaged_saves",
         "runtime_error",
+        # the score's mechanics, one story each, and all of them together in the city
+        "city_score_mechanics",
+        "city_ending_and_again",
+        "tiers_interrupt_and_return",
+        "time_scheduled_event",
+        "rules_previews_and_day_rules",
+        "directives_by_day",
+        "characters_and_circle",
+        "storylets_hub",
+        "randomness_again_with_the_same_seed",
+        "dead_end",
     } <= names
     assert names == {path.stem for path in TRANSCRIPTS.glob("*.txt")}
 
@@ -193,134 +187,45 @@ def test_the_same_seed_and_input_give_the_same_output(monkeypatch: pytest.Monkey
     assert play_script(script) == play_script(script)
 
 
-# ------------------------------------------------ a story with time, people and rules
+# ------------------------------------------- a story with time, people, rules and events
 #
-# Built in Python rather than YAML, so these tests exercise the presenter whatever the state
-# of the loader: a city with a clock and named days, a tiered badge, a hidden meter, a
-# character, a rule for a tag with a notification, and a directive.
+# tests/stories/text/city: a clock with named days, directives for days 1 and 2, a tiered badge
+# whose lowest tier interrupts with a summons, a hidden meter, two people with standings of
+# their own, a rule for a tag with a notification, a scheduled event, a storylet hub, a scene
+# whose arrival moves Standing, a locked choice and a hidden one. Its first page:
+#
+#   1. Light a cigarette                      -40 by rule, an evening passes
+#   2. Vouch for Mara at the ticket office    Mara +100 Standing, +20 relationship, befriended
+#   3. Go home and sleep                      a new day
+#   4. Join the protest on the concourse      -250 (-50 more on Monday): Listed, a summons
+#   5. Sit in the waiting room                a hub with storylets
+#   6. Book the train                         locked below 600; the ending, +25 on arrival
 
-LOC = SourceLocation("tests/city.yaml", 1, 1)
-
-
-def text(source: str) -> Template:
-    return Template((source,), LOC)
-
-
-def expr(source: str) -> Expression:
-    return Expression(source, parse(source), LOC)
-
-
-def effect(op: str, target: str, value: str | None = None, reason: str | None = None) -> Effect:
-    return Effect(
-        op,
-        target,
-        expr(value) if value is not None else None,
-        LOC,
-        text(reason) if reason is not None else None,
-    )
+CITY = ROOT / "tests" / "stories" / "text" / "city"
+DEAD_END = ROOT / "tests" / "stories" / "text" / "dead_end"
+GOODBYE_UNSAVED = "Goodbye. The choices you made since you last saved are not kept.\n"
 
 
-def scene(ident: str, body: str, *choices: Choice, **fields: Any) -> Scene:
-    return Scene(ident, (Passage(text(body)),), LOC, choices=choices, **fields)
+def load(folder: Path) -> Story:
+    result = load_story_cached(folder)
+    assert result.story is not None, [d.format() for d in result.diagnostics]
+    return result.story
 
 
-def choice(ident: str, label: str, goto: str, **fields: Any) -> Choice:
-    return Choice(ident, text(label), goto, LOC, **fields)
+def city() -> Story:
+    return load(CITY)
 
 
-def city(previews: bool = False, on_enter: tuple[Effect, ...] = ()) -> Story:
-    standing = Meter(
-        "standing",
-        "Standing",
-        0,
-        1000,
-        620,
-        LOC,
-        display="badge",
-        tiers=(
-            Tier("trusted", "Good Citizen", 600, 1000, LOC, privileges=("train_travel",)),
-            Tier("review", "Under Review", 0, 599, LOC, sanctions=("throttled",)),
-        ),
-    )
-    guilt = Meter("guilt", "Guilt", 0, 10, 0, LOC, visible=False)
-    platform = scene(
-        "platform",
-        "The 8:15 is late again.",
-        choice(
-            "smoke",
-            "Light a cigarette",
-            "platform",
-            tags=("smoke",),
-            effects=(
-                effect("add", "guilt", "1"),
-                effect("add", "mara.standing", "5", "vouching for you"),
-                effect("advance", "period"),
-            ),
-        ),
-        choice(
-            "sleep",
-            "Go home and sleep",
-            "platform",
-            sticky=True,
-            effects=(effect("advance", "day"), effect("befriend", "mara")),
-        ),
-        choice(
-            "train",
-            "Book the train",
-            "gone",
-            requires=expr("standing >= 600"),
-            locked=text("Standing below 600"),
-        ),
-        choice("never", "A choice nobody sees", "gone", condition=expr("false")),
-        title="Platform 4",
-        on_enter=on_enter,
-    )
-    gone = scene("gone", "The doors close behind you.", ending=Ending("Departed", LOC, "the Gone"))
-    return Story(
-        manifest=Manifest("city", "The City", "1", "platform", LOC, previews=previews),
-        meters={"standing": standing, "guilt": guilt},
-        flags={},
-        variables={},
-        scenes={"platform": platform, "gone": gone},
-        characters={"mara": Character("mara", "Mara Voss", LOC, relationship=10)},
-        rules=(
-            Rule(
-                "smoking",
-                LOC,
-                (effect("subtract", "standing", "40"),),
-                on_tag="smoke",
-                reason=text("smoking on a train"),
-                notify=text("A camera on the platform blinks twice."),
-            ),
-            Rule(
-                "quiet",
-                LOC,
-                (),
-                every="day",
-                days=(1,),
-                directive=text("Queue in silence."),
-            ),
-            Rule(
-                "tuesday",
-                LOC,
-                (),
-                every="day",
-                days=(2,),
-                directive=text("Report anyone who smokes."),
-            ),
-        ),
-        clock=Clock(
-            periods=("morning", "evening"),
-            day_names=("Monday", "Tuesday", "Wednesday"),
-            location=LOC,
-        ),
-    )
-
-
-def run(story: Story, typed: str, width: int = DEFAULT_WIDTH, **options: Any) -> tuple[int, str]:
+def run(
+    story: Story,
+    typed: str,
+    width: int = DEFAULT_WIDTH,
+    seed: int | None = 1,
+    **options: Any,
+) -> tuple[int, str]:
     out = io.StringIO()
     code = play_story(
-        story, io.StringIO(typed), out, seed=1, width=width, echo=True, now=fixed_now, **options
+        story, io.StringIO(typed), out, seed=seed, width=width, echo=True, now=fixed_now, **options
     )
     return code, out.getvalue()
 
@@ -329,43 +234,95 @@ def blocks(output: str) -> list[str]:
     return output.split("\n\n")
 
 
+def after(output: str, typed: str) -> str:
+    """What was printed after the prompt at which `typed` was typed (the first such)."""
+    return output.split(f"> {typed}\n\n", 1)[1]
+
+
 def test_a_choice_prints_its_consequences_before_the_next_page() -> None:
     code, output = run(city(), "1\n", width=100)
     assert code == 0
-    after = output.split("> 1\n\n", 1)[1]
-    assert after.startswith(
-        "Mara Voss: Standing +5 \u2014 vouching for you\n"
+    assert after(output, "1").startswith(
         "Standing \u221240 \u2014 smoking on a train\n"
         "Standing: Good Citizen \u2192 Under Review (lost: train_travel; gained: throttled)\n"
         "A camera on the platform blinks twice.\n"
+        "Train booking is no longer open to you.\n"
         "\n"
         "Platform 4\n"
         "Standing 580 (Under Review) \u00b7 Day 1, Monday, evening\n"
     )
 
 
+def test_a_characters_change_reads_with_their_name_and_the_reason() -> None:
+    _, output = run(city(), "2\n")
+    assert blocks(after(output, "2"))[0] == (
+        "Mara Voss: Standing +100 \u2014 you vouched for her\n"
+        "Mara Voss: relationship +20 \u2014 you vouched for her\n"
+        "Mara Voss is now in your circle."
+    )
+
+
+def test_changes_made_by_rules_read_with_the_rules_reasons() -> None:
+    _, output = run(city(), "4\n")  # the protest, on a Monday: a rule for the day adds to it
+    assert after(output, "4").startswith(
+        "Standing \u2212250 \u2014 unlawful assembly\n"
+        "Standing \u221250 \u2014 breaking the silence\n"
+    )
+
+
 def test_changes_to_hidden_meters_are_not_shown() -> None:
     _, output = run(city(), "1\n")
-    assert "Guilt" not in output.split("> 1\n", 1)[1].split("Your report")[0]
+    assert "Guilt" not in after(output, "1").split("Your report")[0]
 
 
 def test_a_new_day_is_announced_with_the_clock_and_todays_directive() -> None:
-    _, output = run(city(), "2\n")
-    consequences = blocks(output.split("> 2\n\n", 1)[1])[0]
-    assert consequences == (
-        "Mara Voss is now in your circle.\n"
-        "Today's directive: Report anyone who smokes.\n"
-        "A new day: Tuesday, morning."
+    _, output = run(city(), "3\n")
+    assert blocks(after(output, "3"))[0] == (
+        "Today's directive: Report anyone who smokes.\nA new day: Tuesday, morning."
     )
     assert "Standing 620 (Good Citizen) \u00b7 Day 2, Tuesday, morning" in output
 
 
-def test_the_opening_announces_the_first_days_directive_and_its_consequences() -> None:
-    story = city(on_enter=(effect("add", "standing", "3", "arriving on time"),))
+def test_the_opening_announces_the_first_days_directive_and_its_consequences(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        """
+        id: opening
+        title: Opening
+        version: "1"
+        start: gate
+        time:
+          periods: [morning, evening]
+        meters:
+          standing: {label: Standing, min: 0, max: 1000, start: 620}
+        rules:
+          quiet:
+            on_tag: talk
+            days: [1]
+            effects:
+              - subtract: {standing: 5}
+            directive: Queue in silence.
+        scenes:
+          gate:
+            on_enter:
+              - add: {standing: 3}
+                reason: arriving on time
+            text: The gate.
+            choices:
+              - text: Talk
+                tags: [talk]
+                goto: out
+          out:
+            text: Out.
+            ending: Out
+        """
+    )
     _, output = run(story, "")
-    opening = blocks(output)[1]
-    assert opening == "Standing +3 \u2014 arriving on time\nToday's directive: Queue in silence."
-    assert "Standing 623 (Good Citizen) \u00b7 Day 1, Monday, morning" in output
+    assert blocks(output)[1] == (
+        "Standing +3 \u2014 arriving on time\nToday's directive: Queue in silence."
+    )
+    assert "Standing 623 \u00b7 Day 1, morning" in output
 
 
 def test_the_status_line_has_no_clock_when_the_story_does_not_tell_time(
@@ -379,39 +336,203 @@ def test_the_status_line_has_no_clock_when_the_story_does_not_tell_time(
 
 def test_a_locked_choice_is_shown_with_its_reason_and_a_hidden_one_not_at_all() -> None:
     _, output = run(city(), "1\n")
-    assert "\n3. Book the train\n" in output  # at 620, before the cigarette
-    assert "\n2. [locked] Book the train \u2014 Standing below 600\n" in output  # at 580
+    assert "\n6. Book the train\n" in output  # at 620, before the cigarette
+    assert "\n5. [locked] Book the train \u2014 Standing below 600\n" in output  # at 580
     assert "nobody sees" not in output
 
 
 def test_choosing_a_locked_choice_gives_its_reason_and_asks_again() -> None:
-    _, output = run(city(), "1\n2\n")
+    _, output = run(city(), "1\n5\n")
     assert output.endswith(
-        "> 2\n\nThat choice is locked: Standing below 600\n\n> \n\nGoodbye. The choices you"
-        " made since you last saved are not kept.\n"
+        "> 5\n\nThat choice is locked: Standing below 600\n\n> \n\n" + GOODBYE_UNSAVED
     )
 
 
-def test_meters_lists_visible_meters_privileges_sanctions_time_and_people() -> None:
-    _, output = run(city(), "2\nmeters\n")
-    shown = blocks(output.split("> meters\n\n", 1)[1])[0]
-    assert shown == (
+def test_meters_lists_meters_status_time_directives_and_people_in_the_circle() -> None:
+    _, output = run(city(), "3\n2\nmeters\n")
+    assert blocks(after(output, "meters"))[0] == (
         "Standing 620 (Good Citizen)\n"
         "Privileges: train_travel\n"
         "Sanctions: none\n"
         "Time: Day 2, Tuesday, morning\n"
         "Today's directive: Report anyone who smokes.\n"
-        "Mara Voss: relationship +10, in your circle"
+        "Your circle:\n"
+        "  Mara Voss: relationship +30, Standing 400 (Under Review)\n"
+        "    Your neighbour. She works nights at the depot.\n"
+        "  Ines Okafor: relationship +5, Standing 900 (Good Citizen)"
     )
 
 
-def test_previews_name_the_meters_a_choice_affects() -> None:
-    _, output = run(city(previews=True), "")
-    assert "1. Light a cigarette (affects Standing)" in output
+def test_meters_lists_who_is_blocked_and_who_is_not_in_the_circle() -> None:
+    # Into the waiting room, where Ines's storylet is offered, and block Mara there.
+    _, output = run(city(), "2\n4\n1\nmeters\n")
+    people = blocks(after(output, "meters"))[0].split("Today's directive: Queue in silence.\n")[1]
+    assert people == (
+        "Your circle:\n"
+        "  Ines Okafor: relationship +5, Standing 900 (Good Citizen)\n"
+        "Blocked:\n"
+        "  Mara Voss: relationship +30, Standing 400 (Under Review)\n"
+        "    Your neighbour. She works nights at the depot."
+    )
 
 
-def test_an_ending_shows_its_title_epithet_and_a_report_with_hidden_meters_revealed() -> None:
-    code, output = run(city(), "2\n3\n")
+def test_meters_says_when_nobody_is_in_the_circle() -> None:
+    characters = load(ROOT / "tests" / "stories" / "mechanics" / "characters")
+    _, output = run(characters, "3\nmeters\n")  # block Mara, the only one in the circle
+    assert blocks(after(output, "meters"))[0] == (
+        "Standing 600\n"
+        "Your circle: nobody.\n"
+        "Blocked:\n"
+        "  Mara Voss: relationship +40, Standing 300\n"
+        "Not in your circle:\n"
+        "  Ines Okafor: relationship 0, Standing 900"
+    )
+
+
+def test_meters_says_nothing_of_a_circle_in_a_story_without_people() -> None:
+    _, output = run(load(DEAD_END), "meters\n")
+    assert blocks(after(output, "meters"))[0] == "Standing 50"
+
+
+def test_previews_name_the_meters_a_choice_affects(make_story: Callable[[str], Story]) -> None:
+    story = make_story(
+        """
+        id: previews
+        title: Previews
+        version: "1"
+        start: a
+        previews: true
+        meters:
+          standing: {label: Standing, min: 0, max: 100, start: 50}
+        scenes:
+          a:
+            text: A.
+            choices:
+              - text: Report her
+                effects:
+                  - add: {standing: 5}
+                goto: b
+              - text: Walk on
+                goto: b
+          b:
+            text: B.
+            ending: B
+        """
+    )
+    _, output = run(story, "")
+    assert "\n1. Report her (affects Standing)\n2. Walk on\n" in output
+
+
+def test_an_interrupting_tier_scene_says_why_the_player_is_there_and_returns() -> None:
+    _, output = run(city(), "4\n1\n")
+    assert "\n\n\u2014 Interrupting: your Standing is now Listed.\nA summons\n" in output
+    assert after(output, "1").startswith("\u2014 Returning to Platform 4.\nPlatform 4\n")
+
+
+def test_a_scheduled_event_says_when_it_was_due() -> None:
+    _, output = run(city(), "3\n1\n")  # Tuesday, then a cigarette takes it to the evening
+    assert "\u2014 Interrupting: scheduled for Day 2, Tuesday, evening.\nThe inspector\n" in (
+        after(output, "1")
+    )
+
+
+def test_an_event_due_at_the_start_interrupts_the_first_page_and_says_so(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        """
+        id: early
+        title: Early
+        version: "1"
+        start: home
+        schedule:
+          - id: knock
+            day: 1
+            goto: door
+        scenes:
+          home:
+            title: Home
+            text: Home.
+            choices:
+              - text: Leave
+                goto: out
+          door:
+            title: A knock
+            text: Someone at the door.
+            choices:
+              - text: Answer it
+                goto: return
+          out:
+            text: Out.
+            ending: Out
+        """
+    )
+    _, output = run(story, "1\n")
+    assert "\n\n\u2014 Interrupting: scheduled for Day 1.\nA knock\n" in output
+    assert after(output, "1").startswith("\u2014 Returning to Home.\nHome\n")
+
+
+def test_leaving_a_tier_whose_event_interrupts_says_which_tier_was_left(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        """
+        id: leaving
+        title: Leaving
+        version: "1"
+        start: hall
+        meters:
+          standing:
+            label: Standing
+            min: 0
+            max: 100
+            start: 80
+            tiers:
+              - {id: low, label: Ordinary, min: 0, max: 69}
+              - id: high
+                label: Gold
+                min: 70
+                max: 100
+                on_leave:
+                  goto: letter
+        scenes:
+          hall:
+            title: The hall
+            text: A hall.
+            choices:
+              - text: Shout
+                sticky: true
+                effects:
+                  - subtract: {standing: 20}
+                goto: hall
+          letter:
+            title: A letter
+            text: Your gold card is cancelled.
+            choices:
+              - text: Read it twice
+                goto: return
+        """
+    )
+    _, output = run(story, "1\n")
+    assert "\u2014 Interrupting: your Standing is no longer Gold.\nA letter\n" in output
+
+
+def test_look_shows_the_page_without_the_interruption_marker() -> None:
+    _, output = run(city(), "4\nlook\n")
+    assert after(output, "look").startswith("A summons\n")
+
+
+def test_a_storylet_returns_to_its_hub() -> None:
+    _, output = run(city(), "5\n3\n1\n")  # the waiting room, Ines's gossip, and back
+    assert "\n3. Gossip with Ines\n4. Read the paper\n" in output
+    assert after(output, "1").startswith(
+        "Ines Okafor: relationship +10 \u2014 a good laugh\n\n"
+        "\u2014 Returning to The waiting room.\nThe waiting room\n"
+    )
+
+
+def test_an_ending_shows_its_title_epithet_report_and_what_can_be_done_next() -> None:
+    code, output = run(city(), "6\n")
     assert code == 0
     assert output.endswith(
         "The doors close behind you.\n"
@@ -419,86 +540,202 @@ def test_an_ending_shows_its_title_epithet_and_a_report_with_hidden_meters_revea
         "The end: Departed \u2014 the Gone\n"
         "\n"
         "Your report\n"
-        "Standing 620 (Good Citizen)\n"
+        "Standing 645 (Good Citizen)\n"
         "Hidden until now: Guilt 0\n"
         "\n"
-        "None of your choices moved your Standing.\n"
+        "What moved your Standing most:\n"
+        "1. Turn 1, on arriving at The 8:15: +25 (boarding on time)\n"
+        "\n"
+        "The story is over. Type again to play from the start, load to go back to\n"
+        "a save, or quit.\n"
+        "\n"
+        "> \n"
+        "\n"
+        "Goodbye.\n"
     )
 
 
-def test_the_report_ranks_the_choices_that_moved_the_main_meter() -> None:
-    story = city()
-    runner = Runner(story, seed=1)
-    runner.choose("smoke")
-    runner.choose("sleep")
-    runner.state.values["standing"] = 650  # as if the rest of the week went well
-    runner = Runner(story, runner.state)
-    out = io.StringIO()
-    assert [c.text for c in runner.page.choices] == ["Go home and sleep", "Book the train"]
-    TextPlayer(runner, io.StringIO("2\n"), out, echo=True).run()
-    assert out.getvalue().endswith(
-        "The choices that moved your Standing most:\n1. Turn 1: Light a cigarette (\u221240)\n"
+def test_the_report_ranks_choices_with_their_rules_apart_from_arrivals() -> None:
+    _, output = run(city(), "1\n2\n4\n5\n", width=100)  # smoke, sleep, report a smoker, train
+    assert (
+        "What moved your Standing most:\n"
+        "1. Turn 3, Report the man smoking by the bench: +60 (doing your civic duty)\n"
+        "2. Turn 1, Light a cigarette: \u221240 (smoking on a train)\n"
+        "3. Turn 4, on arriving at The 8:15: +25 (boarding on time)\n"
+    ) in output
+
+
+def test_a_report_says_so_when_nothing_moved_the_main_meter(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        """
+        id: still
+        title: Still
+        version: "1"
+        start: a
+        meters:
+          standing: {label: Standing, min: 0, max: 100, start: 50}
+        scenes:
+          a:
+            text: A.
+            ending: A
+        """
+    )
+    _, output = run(story, "")
+    assert "\nNothing changed your Standing.\n" in output
+
+
+def test_choosing_at_an_ending_says_the_story_is_over() -> None:
+    _, output = run(city(), "6\n1\n")
+    assert blocks(after(output, "1"))[0] == (
+        "The story is over: type again to play from the start, load to go back to\na save, or quit."
     )
 
 
-def test_a_page_whose_choices_are_all_hidden_says_what_can_be_done() -> None:
-    story = city()
-    platform = story.scenes["platform"]
-    only_hidden = Scene(
-        "platform",
-        platform.passages,
-        LOC,
-        title="Platform 4",
-        choices=(platform.choices[3],),
+def test_again_at_an_ending_replays_the_seed_that_was_given() -> None:
+    _, output = run(load(ROOT / "tests" / "stories" / "mechanics" / "randomness"), "2\nagain\n")
+    first, second = output.split("> again\n\n")
+    assert second.startswith(
+        "A new game, from the start, with the same seed (1): what is left to\n"
+        "chance falls as it did before.\n\n"
     )
-    stuck = Story(
-        manifest=story.manifest,
-        meters=story.meters,
-        flags={},
-        variables={},
-        scenes={"platform": only_hidden, "gone": story.scenes["gone"]},
+    # The same seed draws the same text.
+    assert first.split("\n\n> ")[0].split("\n\n", 1)[1] in second
+
+
+def test_again_without_a_seed_takes_a_new_one_for_each_game() -> None:
+    given = iter([7, 8])
+    drawn: list[int] = []
+
+    def seeds() -> int:
+        drawn.append(next(given))
+        return drawn[-1]
+
+    _, output = run(city(), "6\nagain\n", seed=None, seeds=seeds)
+    assert drawn == [7, 8]
+    assert "\n\nA new game, from the start, with a new seed.\n\n" in output
+
+
+def test_again_before_the_story_is_over_changes_nothing() -> None:
+    _, output = run(city(), "1\nagain\nhistory\n")
+    assert blocks(after(output, "again"))[0] == (
+        "The story is not over yet: again starts a new game at an ending. To stop\n"
+        "this one, type quit."
     )
-    _, output = run(stuck, "1\n")
-    assert "There are no choices here. Type load to go back to a save, or quit." in output
-    assert "There is nothing to choose here: type load to go back to a save." in output
+    assert "Turn 1, Platform 4: Light a cigarette" in after(output, "history")
+
+
+def test_load_at_an_ending_goes_back_to_the_save(tmp_path: Path) -> None:
+    _, output = run(city(), "save\n6\nload\n", saves=tmp_path)
+    assert after(output, "load").startswith("Loaded 'quicksave'.\n\nPlatform 4\n")
+
+
+def test_the_end_of_input_at_an_ending_says_goodbye_and_exits_0() -> None:
+    code, output = run(city(), "6\n")
+    assert code == 0
+    assert output.endswith("or quit.\n\n> \n\nGoodbye.\n")
+
+
+def test_a_dead_end_explains_itself_with_the_scenes_location(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT)
+    code, output = run(load(Path("tests/stories/text/dead_end")), "1\n1\n1\n5\n")
+    assert code == 0
+    assert (
+        "1. [locked] Unlock the iron door \u2014 You have no key\n"
+        "\n"
+        "This page offers no choice you can take \u2014 the story has a dead end here\n"
+        "(tests/stories/text/dead_end/story.yaml:20:3).\n"
+        "Type load to go back to a save, again to play from the start, or quit.\n"
+    ) in output
+    assert output.endswith(
+        "> 1\n\nThat choice is locked: You have no key\n\n"
+        "> 5\n\nThere is no choice 5: 1 is the only choice.\n\n> \n\nGoodbye.\n"
+    )
+
+
+def test_a_page_whose_choices_are_all_hidden_is_a_dead_end_too(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        """
+        id: hidden
+        title: Hidden
+        version: "1"
+        start: a
+        flags:
+          door: false
+        scenes:
+          a:
+            title: A wall
+            text: A wall.
+            choices:
+              - text: A door nobody sees
+                if: door
+                goto: b
+          b:
+            text: B.
+            ending: B
+        """
+    )
+    _, output = run(story, "1\nagain\n")
+    location = story.scenes["a"].location
+    where = f"({location.file}:{location.line}:{location.column})."
+    page = output.split("\n\n> ")[0].split("\n\n", 1)[1]
+    assert page.startswith("A wall\n\nA wall.\n\nThis page offers no choice you can take")
+    assert " ".join(page.split()).endswith(
+        f"dead end here {where} Type load to go back to a save, again to play from the"
+        " start, or quit."
+    )
+    assert " ".join(blocks(after(output, "1"))[0].split()) == (
+        "There is no choice to take here: type load to go back to a save, again to play from"
+        " the start, or quit."
+    )
+    assert after(output, "again").startswith("A new game, from the start, with the same seed")
 
 
 def test_text_is_wrapped_to_the_width_given() -> None:
-    _, output = run(city(), "1\nmeters\nhistory\nhelp\n", width=30)
+    _, output = run(city(), "1\nmeters\nhistory\nhelp\n4\n", width=30)
     for line in output.splitlines():
         if not line.startswith("> "):
             assert len(line) <= 30, line
 
 
 def test_plain_glyphs_stand_in_where_the_terminal_lacks_them() -> None:
-    _, output = run(city(), "1\n", glyphs=ASCII)
+    _, output = run(city(), "1\n2\n3\n", glyphs=ASCII)
     assert "Standing -40 - smoking on a train" in output
     assert "Good Citizen -> Under Review" in output
+    assert "- Interrupting: your Standing is now Listed." in output
+    assert "Standing 330 (Listed) | Day 2, Tuesday, morning" in output
     output.encode("ascii")
 
 
-def test_control_characters_in_story_text_never_reach_the_terminal() -> None:
-    story = city()
-    platform = story.scenes["platform"]
-    hostile = Scene(
-        "platform",
-        (Passage(text("\x1b[2J\x1b]0;pwned\x07Cleared?")),),
-        LOC,
-        title="\x1b[31mRed\x1b[0m",
-        choices=platform.choices,
-    )
-    story = Story(
-        manifest=story.manifest,
-        meters=story.meters,
-        flags={},
-        variables={},
-        scenes={"platform": hostile, "gone": story.scenes["gone"]},
-        characters=story.characters,
-        rules=story.rules,
-        clock=story.clock,
+def test_control_characters_in_story_text_never_reach_the_terminal(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        r"""
+        id: hostile
+        title: Hostile
+        version: "1"
+        start: a
+        scenes:
+          a:
+            title: "\e[31mRed\e[0m"
+            text: "\e[2J\e]0;pwned\aCleared?"
+            choices:
+              - text: On
+                goto: b
+          b:
+            text: Bye.
+            ending: End
+        """
     )
     _, output = run(story, "\x1b[A\n")
     assert not ANSI.search(output)
+    assert "[31mRed[0m" in output
     assert "[2J]0;pwnedCleared?" in output
 
 
@@ -524,21 +761,33 @@ def test_saves_go_where_the_player_is_told_and_load_from_there(tmp_path: Path) -
     )
 
 
-def test_a_story_error_on_the_first_page_exits_1_with_its_location() -> None:
-    story = city()
-    broken = Scene("platform", (Passage(Template(("Total: ", expr("1 / 0")), LOC)),), LOC)
-    story = Story(
-        manifest=story.manifest,
-        meters=story.meters,
-        flags={},
-        variables={},
-        scenes={"platform": broken},
+def test_a_story_error_on_the_first_page_exits_1_with_its_location(
+    make_story: Callable[[str], Story],
+) -> None:
+    story = make_story(
+        """
+        id: broken
+        title: Broken
+        version: "1"
+        start: a
+        variables:
+          fines: 3
+        scenes:
+          a:
+            text: "Total: {10 / (fines - fines)}"
+            choices:
+              - text: On
+                goto: b
+          b:
+            text: B.
+            ending: B
+        """
     )
     out, err = io.StringIO(), io.StringIO()
     code = play_story(story, io.StringIO(""), out, seed=1, error_stream=err)
     assert code == 1
     assert out.getvalue() == ""
-    assert re.fullmatch(r"error: tests/city\.yaml:1:\d+: .*zero.*\n", err.getvalue())
+    assert re.fullmatch(r"error: .*story\.yaml:\d+:\d+: .*zero.*\n", err.getvalue())
 
 
 def test_a_runtime_error_goes_to_the_error_stream(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -589,6 +838,28 @@ def test_play_text_plays_the_story_named_from_standard_input(
     assert captured.out.endswith(
         "Goodbye. The choices you made since you last saved are not\nkept.\n"
     )
+
+
+def test_play_with_a_seed_plays_again_with_the_same_seed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("6\nagain\nquit\n"))
+    assert main(["play", "--text", str(CITY), "--seed", "3", "--width", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "\n> again\n\nA new game, from the start, with the same seed (3):" in out
+
+
+def test_play_without_a_seed_plays_again_with_a_new_one(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = iter([11, 12])
+    monkeypatch.setattr("game.text.player.new_seed", lambda: next(seeds))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("6\nagain\nquit\n"))
+    assert main(["play", "--text", str(CITY)]) == 0
+    assert "\n> again\n\nA new game, from the start, with a new seed.\n" in (
+        capsys.readouterr().out
+    )
+    assert next(seeds, None) is None  # one seed for each game
 
 
 def test_play_accepts_the_story_yaml_as_well_as_its_folder(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.core.diagnostics import SourceLocation
+from game.core.ledger import Move
 from game.core.runner import Change, ChoiceView, ClockView, MeterView, TierShift
 from game.core.story import Tier
 from game.text.wording import (
@@ -18,10 +19,12 @@ from game.text.wording import (
     glyphs_for,
     listing,
     meter_text,
+    move_line,
     number,
     signed,
     status_line,
     tier_shift_line,
+    when_text,
     wrap,
 )
 
@@ -91,6 +94,47 @@ def test_the_clock_does_not_repeat_the_day_when_days_have_no_names() -> None:
     clock = ClockView(turn=5, day=2, day_name="Day 2", period="evening")
     assert clock_text(clock, named_days=False) == "Day 2, evening"
     assert day_text(clock) == "Day 2, evening"
+
+
+def test_a_time_the_story_gave_names_what_it_has() -> None:
+    assert when_text(2, "Tuesday", "evening", named_days=True) == "Day 2, Tuesday, evening"
+    assert when_text(2, "Day 2", "evening", named_days=False) == "Day 2, evening"
+    assert when_text(3, "Wednesday", None, named_days=True) == "Day 3, Wednesday"
+
+
+def move(choice: str | None, text: str, delta: int, *reasons: str) -> Move:
+    return Move(3, "counter", choice, text, delta, reasons)
+
+
+def test_a_move_made_by_a_choice_reads_as_the_choice_and_its_net_change() -> None:
+    line = move_line(move("help", "Help him find 567.9", 15, "Help him find 567.9"), None, UNICODE)
+    assert line == "Turn 3, Help him find 567.9: +15"
+
+
+def test_a_move_gives_the_reasons_its_rules_added() -> None:
+    made = move("smoke", "Light up", -45, "Light up", "smoking on a train", "chain_smoker")
+    assert move_line(made, None, UNICODE) == (
+        "Turn 3, Light up: \u221245 (smoking on a train; chain_smoker)"
+    )
+
+
+def test_a_move_made_on_arriving_somewhere_names_the_scene_not_a_choice() -> None:
+    made = move(None, "", -40, "a book twenty-three years overdue")
+    assert move_line(made, "Card number 4471", UNICODE) == (
+        "Turn 3, on arriving at Card number 4471: \u221240 (a book twenty-three years overdue)"
+    )
+
+
+def test_an_arrivals_default_reason_the_scenes_name_is_not_repeated() -> None:
+    assert move_line(move(None, "", 5, "The desk"), "The desk", ASCII) == (
+        "Turn 3, on arriving at The desk: +5"
+    )
+    assert move_line(move(None, "", 5, "counter"), None, ASCII) == "Turn 3, on arriving: +5"
+
+
+def test_a_long_path_is_not_broken_when_asked() -> None:
+    path = "(stories/a-very-long-folder-name/story.yaml:12:3)."
+    assert wrap(f"A dead end {path}", 30, break_long_words=False) == ["A dead end", path]
 
 
 def view(

@@ -15,6 +15,7 @@ class Command(StrEnum):
     HISTORY = "history"
     LOOK = "look"
     HELP = "help"
+    AGAIN = "again"
     QUIT = "quit"
 
 
@@ -27,6 +28,7 @@ ALIASES: dict[str, Command] = {
     "l": Command.LOOK,
     "h": Command.HELP,
     "?": Command.HELP,
+    "restart": Command.AGAIN,
     "exit": Command.QUIT,
     "q": Command.QUIT,
 }

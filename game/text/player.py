@@ -2,7 +2,14 @@
 
 No cursor tricks and no colour, so it reads the same in a terminal, through a screen reader
 and in a pipe. Everything it needs is passed in (the runner, the streams, the width, where
-saves go, the time): there is no global state, and tests drive it with scripted input.
+saves go, the time, where new seeds come from): there is no global state, and tests drive it
+with scripted input.
+
+Play goes on until the player quits or input ends, not until an ending: at an ending (after
+the report) and on a page with no choice to take (a dead end, which is a bug in the story),
+the player may `load` a save, play `again` from the start, or `quit`. `again` replays the seed
+given with --seed, so that everyone in a class comparing choices meets the same chances; with
+no --seed, every game gets a new one.
 """
 
 from __future__ import annotations
@@ -16,9 +23,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from game.core.report import report_card
-from game.core.runner import Runner, Step, StoryRuntimeError
+from game.core.runner import CharacterView, MeterView, Runner, Step, StoryRuntimeError
 from game.core.save_json import SaveError
-from game.core.story import Story
+from game.core.story import RETURN, Story
 from game.savefiles import list_slots, read_meta, read_save, slot_path, write_save
 from game.text.commands import Choose, Command, Run, Unknown, parse
 from game.text.wording import (
@@ -31,9 +38,11 @@ from game.text.wording import (
     day_text,
     listing,
     meter_text,
+    move_line,
     signed,
     status_line,
     tier_shift_line,
+    when_text,
     wrap,
 )
 
@@ -46,15 +55,19 @@ MIN_WIDTH = 20
 DEFAULT_SLOT = "quicksave"
 PROMPT = "> "
 MOVES_SHOWN = 5
+# What a player can do when the story is over, or stuck on a page with no choice to take.
+AT_AN_ENDING = "type again to play from the start, load to go back to a save, or quit."
+WHEN_STUCK = "type load to go back to a save, again to play from the start, or quit."
 
 HELP_INTRO = "Type the number of a choice to make it, or one of these commands:"
 HELP = (
     ("save [slot]", "save your place (in quicksave, or in the slot you name)"),
     ("load [slot]", "go back to a saved place"),
     ("saves", "list your saves"),
-    ("meters", "your meters, privileges and sanctions"),
+    ("meters", "your meters, privileges, sanctions, the time and people"),
     ("history", "the choices you have made so far"),
     ("look", "show the page again"),
+    ("again", "play the story again from the start, once it is over"),
     ("help", "this list"),
     ("quit", "stop playing (so does the end of input, Ctrl-D)"),
 )
@@ -83,7 +96,11 @@ def new_seed() -> int:
 
 
 class TextPlayer:
-    """Plays one runner to an ending, a quit or the end of input; `run` returns the exit code."""
+    """Plays a runner until the player quits or input ends; `run` returns the exit code.
+
+    `seed` is the seed `again` starts a new game with; None: a new one from `seeds` each time
+    (by default, new_seed).
+    """
 
     def __init__(
         self,
@@ -97,6 +114,8 @@ class TextPlayer:
         glyphs: Glyphs = UNICODE,
         saves: Path | None = None,
         now: Callable[[], datetime] = datetime.now,
+        seed: int | None = None,
+        seeds: Callable[[], int] | None = None,
     ) -> None:
         self.runner = runner
         self._in = input_stream
@@ -107,8 +126,17 @@ class TextPlayer:
         self._glyphs = glyphs
         self._saves = saves  # the saves folder; None: savefiles' default (GOOD_STANDING_DATA_DIR)
         self._now = now
+        self._seed = seed
+        self._seeds = seeds if seeds is not None else new_seed
         self._written = False
         self._unsaved = False  # choices made since the last save or load
+        # The `rule` of a change made by a tier's on_enter or on_leave ("standing.listed.on_enter").
+        self._tier_event_rules = frozenset(
+            f"{meter.id}.{tier.id}.{event}"
+            for meter in runner.story.meters.values()
+            for tier in meter.tiers
+            for event in ("on_enter", "on_leave")
+        )
 
     @property
     def story(self) -> Story:
@@ -129,15 +157,11 @@ class TextPlayer:
 
     def _play(self) -> int:
         self._banner()
-        opening = self.runner.opening
-        if opening is not None:
-            self._show_step(opening, opening=True)
-        self._show_page()
-        while not self.runner.ended:
+        self._show_opening()
+        while True:
             line = self._read()
             if line is None:
-                self._goodbye()
-                return EXIT_OK
+                break
             parsed = parse(line)
             if parsed is None:
                 continue
@@ -151,9 +175,28 @@ class TextPlayer:
                     )
                 )
             elif self._command(parsed):
-                self._goodbye()
-                return EXIT_OK
+                break
+        self._goodbye()
         return EXIT_OK
+
+    def _show_opening(self) -> None:
+        opening = self.runner.opening
+        marker = None
+        if opening is not None:
+            self._show_step(opening)
+            if opening.interrupted:
+                marker = self._interrupting(opening)
+        self._show_page(marker)
+
+    @property
+    def _stuck(self) -> bool:
+        """Whether the page is not an ending and yet offers no choice the player can take."""
+        page = self.runner.page
+        return page.ending is None and not any(view.available for view in page.choices)
+
+    @property
+    def _over(self) -> bool:
+        return self.runner.ended or self._stuck
 
     def _read(self) -> str | None:
         """The next line typed (without its line break), or None at the end of input."""
@@ -172,11 +215,13 @@ class TextPlayer:
         return line
 
     def _choose(self, number: int) -> None:
-        choices = self.runner.page.choices
+        page = self.runner.page
+        choices = page.choices
+        if page.ending is not None:
+            self._block(self._wrap(f"The story is over: {AT_AN_ENDING}"))
+            return
         if not choices:
-            self._block(
-                self._wrap("There is nothing to choose here: type load to go back to a save.")
-            )
+            self._block(self._wrap(f"There is no choice to take here: {WHEN_STUCK}"))
             return
         if not 1 <= number <= len(choices):
             span = "1 is the only choice" if len(choices) == 1 else f"choose 1 to {len(choices)}"
@@ -189,10 +234,50 @@ class TextPlayer:
                 self._wrap(f"That choice is locked: {reason}" if reason else "That is locked.")
             )
             return
+        returning = False
+        if not view.storylet:
+            scene = self.story.scenes[page.scene]
+            choice = next((c for c in scene.choices if c.id == view.id), None)
+            returning = choice is not None and choice.goto == RETURN
         step = self.runner.choose(view.id)
         self._unsaved = True
         self._show_step(step)
-        self._show_page()
+        marker = None
+        if step.interrupted:
+            marker = self._interrupting(step)
+        elif returning:
+            title = self.runner.page.title
+            marker = f"Returning to {title}." if title else "Returning to where you were."
+        self._show_page(marker)
+
+    def _interrupting(self, step: Step) -> str:
+        """Why the page is not where the choice led: "Interrupting: your Standing is now
+        Listed." for a tier's scene, "Interrupting: scheduled for Day 2, evening." for an
+        event. The runner does not say which it was, so it is worked out from the story."""
+        scene = step.scene
+        meters = self.story.meters
+        for shift in step.tier_shifts:
+            label = meters[shift.meter].label if shift.meter in meters else shift.meter
+            new, old = shift.new, shift.old
+            if new is not None and new.on_enter is not None and new.on_enter.goto == scene:
+                return f"Interrupting: your {label} is now {new.label}."
+            if old is not None and old.on_leave is not None and old.on_leave.goto == scene:
+                return f"Interrupting: your {label} is no longer {old.label}."
+        # A tier event met on arriving at the last page interrupts only now.
+        for view in self.runner.meters():
+            for tier in meters[view.id].tiers:
+                if tier.on_enter is not None and tier.on_enter.goto == scene and view.tier == tier:
+                    return f"Interrupting: your {view.label} is now {tier.label}."
+                if tier.on_leave is not None and tier.on_leave.goto == scene and view.tier != tier:
+                    return f"Interrupting: your {view.label} is no longer {tier.label}."
+        clock = self.story.clock
+        fired = self.runner.state.fired
+        for event in self.story.schedule:
+            if event.goto == scene and event.id in fired:
+                day_name = clock.day_name(event.day)
+                when = when_text(event.day, day_name, event.period, bool(clock.day_names))
+                return f"Interrupting: scheduled for {when}."
+        return "Interrupting: something that could not wait."
 
     def _command(self, run: Run) -> bool:
         """Carry out a command; True when it is quit."""
@@ -213,11 +298,37 @@ class TextPlayer:
             self._save(run.argument or DEFAULT_SLOT)
         elif command is Command.LOAD:
             self._load(run.argument or DEFAULT_SLOT)
+        elif command is Command.AGAIN:
+            self._again()
         return False
+
+    def _again(self) -> None:
+        if not self._over:
+            self._block(
+                self._wrap(
+                    "The story is not over yet: again starts a new game at an ending. To"
+                    " stop this one, type quit."
+                )
+            )
+            return
+        if self._seed is not None:
+            seed = self._seed
+            text = (
+                f"A new game, from the start, with the same seed ({seed}): what is left to"
+                " chance falls as it did before."
+            )
+        else:
+            seed = self._seeds()
+            text = "A new game, from the start, with a new seed."
+        # A story error in the new opening is a story error like any other: it ends play.
+        self.runner = Runner(self.story, seed=seed)
+        self._unsaved = False
+        self._block(self._wrap(text))
+        self._show_opening()
 
     def _goodbye(self) -> None:
         text = "Goodbye."
-        if self._unsaved:
+        if self._unsaved and not self._over:
             text = "Goodbye. The choices you made since you last saved are not kept."
         self._block(self._wrap(text))
 
@@ -246,26 +357,24 @@ class TextPlayer:
         lines += self._wrap("Type the number of a choice to make it, or help for the commands.")
         self._block(lines)
 
-    def _show_step(self, step: Step, opening: bool = False) -> None:
-        """The consequences of a choice (or of the opening), in the order they happened."""
+    def _show_step(self, step: Step) -> None:
+        """The consequences of a choice (or of the opening): the changes it and the rules made,
+        then the changes of tier with what the tiers' events changed, then the notifications
+        (directives among them), then the new day."""
         glyphs = self._glyphs
+        visible = [change for change in step.changes if change.visible]
         lines: list[str] = []
-        for change in step.changes:
-            if change.visible:
+        for change in visible:
+            if change.rule not in self._tier_event_rules:
                 lines += self._wrap(change_line(change, glyphs), rest="  ")
         meters = self.story.meters
         for shift in step.tier_shifts:
             label = meters[shift.meter].label if shift.meter in meters else shift.meter
             lines += self._wrap(tier_shift_line(shift, label, glyphs), rest="  ")
-        notifications = list(step.notifications)
-        if opening:
-            # The opening does not announce the first day's directives (a new day does).
-            notifications += [
-                note
-                for text in self.runner.directives()
-                if (note := f"Today's directive: {text}") not in notifications
-            ]
-        for note in notifications:
+        for change in visible:
+            if change.rule in self._tier_event_rules:
+                lines += self._wrap(change_line(change, glyphs), rest="  ")
+        for note in step.notifications:
             lines += self._wrap(note, rest="  ")
         if step.day_changed:
             lines += self._wrap(f"A new day: {day_text(self.runner.clock())}.")
@@ -277,9 +386,13 @@ class TextPlayer:
             clock = clock_text(self.runner.clock(), bool(self.story.clock.day_names))
         return status_line(self.runner.meters(), clock, self._glyphs)
 
-    def _show_page(self) -> None:
+    def _show_page(self, marker: str | None = None) -> None:
+        """The page: its title, the status line, the text, the choices. `marker` says why the
+        player is here when it is not where their choice led ("Interrupting: ...")."""
         page = self.runner.page
         lines: list[str] = []
+        if marker is not None:
+            lines += self._wrap(f"{self._glyphs.dash} {marker}", rest="  ")
         if page.title:
             lines += self._wrap(page.title)
         status = None if page.ending is not None else self._status()
@@ -295,16 +408,26 @@ class TextPlayer:
             return
         if lines:
             lines.append("")
-        if not page.choices:
-            lines += self._wrap(
-                "There are no choices here. Type load to go back to a save, or quit."
-            )
         previews = self.story.manifest.previews
         meters = self.story.meters
         for number, view in enumerate(page.choices, 1):
             touched = [meters[m].label for m in view.touches if m in meters] if previews else []
             text = choice_text(view, touched, self._glyphs)
             lines += self._wrap(text, first=f"{number}. ")
+        if self._stuck:
+            if page.choices:
+                lines.append("")
+            location = self.story.scenes[page.scene].location
+            where = f"{location.file}:{location.line}:{location.column}"
+            lines += wrap(
+                clean(
+                    f"This page offers no choice you can take {self._glyphs.dash} the story"
+                    f" has a dead end here ({where})."
+                ),
+                self.width,
+                break_long_words=False,
+            )
+            lines += self._wrap(_sentence(WHEN_STUCK))
         self._block(lines)
 
     def _show_ending(self) -> None:
@@ -315,6 +438,7 @@ class TextPlayer:
             title += f" {self._glyphs.dash} {ending.epithet}"
         self._block(self._wrap(title))
         self._block(self._report_lines())
+        self._block(self._wrap(f"The story is over. {_sentence(AT_AN_ENDING)}"))
 
     # ------------------------------------------------------------- commands
 
@@ -339,19 +463,48 @@ class TextPlayer:
             lines += self._wrap("Time: " + clock_text(runner.clock(), bool(story.clock.day_names)))
         for directive in runner.directives():
             lines += self._wrap(f"Today's directive: {directive}", rest="  ")
-        for person in runner.characters():
-            if person.blocked:
-                where = "blocked"
-            elif person.in_circle:
-                where = "in your circle"
-            else:
-                where = "not in your circle"
-            relationship = signed(person.relationship, self._glyphs)
-            text = f"{person.name}: relationship {relationship}, {where}"
-            lines += self._wrap(text, rest="  ")
+        lines += self._people_lines()
         if not lines:
             lines = ["This story keeps its meters hidden."]
         return lines
+
+    def _people_lines(self) -> list[str]:
+        """The story's characters: who is in the circle, who is blocked, everyone else; each
+        with their relationship to the player and their own visible meters."""
+        people = self.runner.characters()
+        if not people:
+            return []
+        groups = (
+            ("Your circle", [p for p in people if p.in_circle]),
+            ("Blocked", [p for p in people if p.blocked]),
+            ("Not in your circle", [p for p in people if not p.in_circle and not p.blocked]),
+        )
+        lines: list[str] = []
+        for heading, group in groups:
+            if not group:
+                if heading == "Your circle":
+                    lines.append("Your circle: nobody.")
+                continue
+            lines.append(f"{heading}:")
+            for person in group:
+                lines += self._wrap(self._person_text(person), first="  ", rest="    ")
+                if person.description.strip():
+                    lines += self._wrap(person.description, first="    ")
+        return lines
+
+    def _person_text(self, person: CharacterView) -> str:
+        """ "Mara Voss: relationship +60, Standing 400 (Citizen)"."""
+        parts = [f"relationship {signed(person.relationship, self._glyphs)}"]
+        for meter in self.story.meters.values():
+            if not meter.visible:
+                continue
+            value = self.runner.value(f"{person.id}.{meter.id}")
+            tier = meter.tier_at(int(value)) if meter.tiers and isinstance(value, int) else None
+            view = MeterView(
+                meter.id, meter.label, value, meter.min, meter.max, True, meter.display, tier
+            )
+            parts.append(meter_text(view))
+        return f"{person.name}: {', '.join(parts)}"
 
     def _history_lines(self) -> list[str]:
         history = self.runner.state.history
@@ -382,13 +535,14 @@ class TextPlayer:
         label = card.meter.label
         lines.append("")
         if not card.moves:
-            lines += self._wrap(f"None of your choices moved your {label}.")
+            lines += self._wrap(f"Nothing changed your {label}.")
             return lines
-        lines += self._wrap(f"The choices that moved your {label} most:")
+        lines += self._wrap(f"What moved your {label} most:")
+        scenes = self.story.scenes
         for number, move in enumerate(card.moves, 1):
-            text = move.text.strip() or "before your first choice"
-            delta = signed(move.delta, self._glyphs)
-            lines += self._wrap(f"Turn {move.turn}: {text} ({delta})", first=f"{number}. ")
+            scene = scenes.get(move.scene)
+            text = move_line(move, scene.title if scene is not None else None, self._glyphs)
+            lines += self._wrap(text, first=f"{number}. ")
         return lines
 
     # ---------------------------------------------------------------- saves
@@ -445,6 +599,10 @@ class TextPlayer:
         return lines
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _describe_save(meta: dict[str, Any]) -> str:
     """ "The stacks, turn 5, saved 2024-05-01 14:03", from whatever of it the meta holds."""
     parts = []
@@ -474,19 +632,22 @@ def play_story(
     input_stream: TextIO,
     output_stream: TextIO,
     *,
-    seed: int,
+    seed: int | None,
     error_stream: TextIO | None = None,
     width: int = DEFAULT_WIDTH,
     echo: bool = False,
     glyphs: Glyphs = UNICODE,
     saves: Path | None = None,
     now: Callable[[], datetime] = datetime.now,
+    seeds: Callable[[], int] | None = None,
 ) -> int:
-    """Start `story` with `seed` and play it in the terminal; the exit code (0, or 1 when the
-    story fails in play)."""
+    """Start `story` and play it in the terminal; the exit code (0, or 1 when the story fails
+    in play). With a `seed`, every game (`again` too) plays with it; with None, each game
+    takes a new one from `seeds`."""
     errors = error_stream if error_stream is not None else output_stream
     try:
-        runner = Runner(story, seed=seed)
+        first = seed if seed is not None else (seeds or new_seed)()
+        runner = Runner(story, seed=first)
     except StoryRuntimeError as error:
         errors.write(clean(f"error: {error}") + "\n")
         errors.flush()
@@ -501,5 +662,7 @@ def play_story(
         glyphs=glyphs,
         saves=saves,
         now=now,
+        seed=seed,
+        seeds=seeds,
     )
     return player.run()

@@ -8,6 +8,7 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from game.core.ledger import Move
 from game.core.runner import Change, ChoiceView, ClockView, MeterView, TierShift
 from game.core.story import format_value
 
@@ -79,6 +80,16 @@ def clock_text(clock: ClockView, named_days: bool) -> str:
     return f"Day {clock.day}, {clock.period}"
 
 
+def when_text(day: int, day_name: str, period: str | None, named_days: bool) -> str:
+    """ "Day 2, Tuesday, evening", "Day 2, evening" or "Day 2": a time the story gave."""
+    parts = [f"Day {day}"]
+    if named_days:
+        parts.append(day_name)
+    if period is not None:
+        parts.append(period)
+    return ", ".join(parts)
+
+
 def day_text(clock: ClockView) -> str:
     """ "Tuesday, morning" (or "Day 2, morning"): the time a new day starts at."""
     return f"{clock.day_name}, {clock.period}"
@@ -94,6 +105,23 @@ def meter_text(view: MeterView) -> str:
     if view.tier is not None:
         text += f" ({view.tier.label})"
     return text
+
+
+def move_line(move: Move, arrived_at: str | None, glyphs: Glyphs) -> str:
+    """One of the report's biggest moves, and why it happened:
+    "Turn 7, Help him find 567.9: +15" for a choice (with its rules' reasons, when they say
+    more than the choice: "Turn 2, Light up: −40 (smoking on a train)");
+    "Turn 3, on arriving at Card number 4471: −40 (a book twenty-three years overdue)" for
+    what a scene did on arrival (`arrived_at` is its title, or None when it has none)."""
+    if move.choice is None:
+        what = f"on arriving at {arrived_at}" if arrived_at else "on arriving"
+        said_already = {arrived_at or "", move.scene}  # the reason a scene's effects default to
+    else:
+        what = move.text.strip() or move.choice
+        said_already = {move.text.strip()}
+    reasons = [r.strip() for r in move.reasons if r.strip() and r.strip() not in said_already]
+    line = f"Turn {move.turn}, {what}: {signed(move.delta, glyphs)}"
+    return f"{line} ({'; '.join(reasons)})" if reasons else line
 
 
 def status_line(meters: Iterable[MeterView], clock: str | None, glyphs: Glyphs) -> str | None:
@@ -117,9 +145,17 @@ def choice_text(view: ChoiceView, touched: Iterable[str], glyphs: Glyphs) -> str
     return text
 
 
-def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+def wrap(
+    text: str,
+    width: int,
+    first: str = "",
+    rest: str | None = None,
+    *,
+    break_long_words: bool = True,
+) -> list[str]:
     """`text` folded to `width` columns, after `first` on its first line and `rest` (as wide as
-    `first` unless given) on the others. Words are never broken at their hyphens."""
+    `first` unless given) on the others. Words are never broken at their hyphens; a word wider
+    than the line is broken unless `break_long_words` is false (a file path to copy)."""
     indent = " " * len(first) if rest is None else rest
     lines = textwrap.wrap(
         text,
@@ -127,6 +163,7 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
         initial_indent=first,
         subsequent_indent=indent,
         break_on_hyphens=False,
+        break_long_words=break_long_words,
     )
     return lines or [first.rstrip()]
 
