@@ -253,30 +253,23 @@ class TextPlayer:
     def _interrupting(self, step: Step) -> str:
         """Why the page is not where the choice led: "Interrupting: your Standing is now
         Listed." for a tier's scene, "Interrupting: scheduled for Day 2, evening." for an
-        event. The runner does not say which it was, so it is worked out from the story."""
-        scene = step.scene
-        meters = self.story.meters
-        for shift in step.tier_shifts:
-            label = meters[shift.meter].label if shift.meter in meters else shift.meter
-            new, old = shift.new, shift.old
-            if new is not None and new.on_enter is not None and new.on_enter.goto == scene:
-                return f"Interrupting: your {label} is now {new.label}."
-            if old is not None and old.on_leave is not None and old.on_leave.goto == scene:
-                return f"Interrupting: your {label} is no longer {old.label}."
-        # A tier event met on arriving at the last page interrupts only now.
-        for view in self.runner.meters():
-            for tier in meters[view.id].tiers:
-                if tier.on_enter is not None and tier.on_enter.goto == scene and view.tier == tier:
-                    return f"Interrupting: your {view.label} is now {tier.label}."
-                if tier.on_leave is not None and tier.on_leave.goto == scene and view.tier != tier:
-                    return f"Interrupting: your {view.label} is no longer {tier.label}."
-        clock = self.story.clock
-        fired = self.runner.state.fired
-        for event in self.story.schedule:
-            if event.goto == scene and event.id in fired:
-                day_name = clock.day_name(event.day)
-                when = when_text(event.day, day_name, event.period, bool(clock.day_names))
-                return f"Interrupting: scheduled for {when}."
+        event, from the cause the runner gives ("tier:standing.listed.on_enter",
+        "schedule:inspection")."""
+        kind, _, what = (step.interruption or "").partition(":")
+        if kind == "tier":
+            meter_id, tier_id, event = what.split(".")
+            meter = self.story.meters[meter_id]
+            tier = next(t for t in meter.tiers if t.id == tier_id)
+            if event == "on_enter":
+                return f"Interrupting: your {meter.label} is now {tier.label}."
+            return f"Interrupting: your {meter.label} is no longer {tier.label}."
+        if kind == "schedule":
+            clock = self.story.clock
+            for event in self.story.schedule:
+                if event.id == what:
+                    day_name = clock.day_name(event.day)
+                    when = when_text(event.day, day_name, event.period, bool(clock.day_names))
+                    return f"Interrupting: scheduled for {when}."
         return "Interrupting: something that could not wait."
 
     def _command(self, run: Run) -> bool:
