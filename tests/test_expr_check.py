@@ -1,4 +1,4 @@
-"""game/core/expr_check.py: types, names, functions, tiers and what meter bounds allow."""
+"""game/core/expr_check.py: types, names, functions, tiers, periods and what meter bounds allow."""
 
 from __future__ import annotations
 
@@ -337,6 +337,56 @@ def test_tier_compared_with_text_variable_is_not_validated() -> None:
 
 def test_tier_compared_with_number_is_a_type_error_not_gs037() -> None:
     assert one_problem("tier(standing) == 3")[0] == "GS034"
+
+
+# period and day_name literals
+
+CLOCK = Scope(
+    names={
+        "period": NameInfo("built-in", TEXT),
+        "day_name": NameInfo("built-in", TEXT),
+        "nickname": NameInfo("variable", TEXT),
+    },
+    scenes=[],
+    texts={"period": ("morning", "evening"), "day_name": ("Monday", "Tuesday")},
+)
+
+
+def test_a_known_period_or_day_name_is_fine() -> None:
+    result = ok('period == "evening" and day_name != "Monday"', CLOCK)
+    assert (result.type, result.can_true, result.can_false) == (BOOL, True, True)
+
+
+def test_period_literal_typo_is_gs038_at_the_literal_listing_the_periods_in_order() -> None:
+    code, offset, message = one_problem('period == "evenin"', CLOCK)
+    assert (code, offset) == ("GS038", 10)
+    assert message == (
+        "'evenin' is not one of the story's periods (did you mean 'evening'?): morning, evening"
+    )
+
+
+def test_day_name_literal_on_the_left_is_checked_too() -> None:
+    code, offset, message = one_problem('"Munday" != day_name', CLOCK)
+    assert (code, offset) == ("GS038", 0)
+    assert message == (
+        "'Munday' is not one of the story's day names (did you mean 'Monday'?): Monday, Tuesday"
+    )
+
+
+def test_unknown_period_far_from_any_has_no_suggestion() -> None:
+    _, _, message = one_problem('period == "noon"', CLOCK)
+    assert message == "'noon' is not one of the story's periods: morning, evening"
+
+
+def test_text_names_without_known_values_take_any_text() -> None:
+    ok('nickname == "noon"', CLOCK)
+    ok('period == "noon" and day_name == "Munday"', Scope(names=CLOCK.names, scenes=[]))
+
+
+def test_period_compared_with_a_name_or_a_number_is_no_literal_check() -> None:
+    ok("period == nickname", CLOCK)
+    code, _, _ = one_problem("period == 3", CLOCK)
+    assert code == "GS034"
 
 
 # Functions

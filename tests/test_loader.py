@@ -373,3 +373,48 @@ def test_an_effect_on_a_name_no_file_declares_is_reported_once(tmp_path: Path) -
     folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": CHAPTER})
     codes = [d.code for d in load_story(folder).diagnostics]
     assert codes == ["GS040"]
+
+
+def test_periods_are_checked_against_the_default_day_when_time_names_none(tmp_path: Path) -> None:
+    text = MANIFEST.replace("        if: not has_card\n", '        if: period == "nite"\n')
+    folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": CHAPTER})
+    messages = [(d.code, d.message) for d in load_story(folder).diagnostics]
+    assert messages == [
+        ("GS054", "flag 'has_card' is never read by any condition or text: use it or remove it"),
+        (
+            "GS038",
+            "'if' of choice 2 of scene 'hall': 'nite' is not one of the story's periods"
+            " (did you mean 'night'?): morning, afternoon, evening, night",
+        ),
+    ]
+
+
+def test_day_names_are_not_checked_when_time_lists_none(tmp_path: Path) -> None:
+    # Without day_names a day is "Day 3": any text may be compared with it.
+    text = MANIFEST.replace(
+        "        if: not has_card\n", '        if: not has_card and day_name != "Day 3"\n'
+    )
+    folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": CHAPTER})
+    assert [d.code for d in load_story(folder).diagnostics] == []
+
+
+def test_a_reason_the_ledger_never_shows_is_kept_but_warned_about(tmp_path: Path) -> None:
+    # GS046 is a warning: the story loads and the reason stays on the effect.
+    text = MANIFEST.replace(
+        "          - subtract: {standing: 40}\n",
+        "          - subtract: {standing: 40}\n            reason: a fare\n",
+    ).replace(
+        '          - set: {has_card: true, nickname: "Reader {fines}"}\n',
+        '          - set: {has_card: true, nickname: "Reader {fines}"}\n            reason: a card\n',
+    )
+    folder = make_story(tmp_path, {"story.yaml": text, "chapters/below.yaml": CHAPTER})
+    result = load_story(folder)
+    line = text.splitlines().index("            reason: a card") + 1
+    assert [(d.code, d.location.line) for d in result.diagnostics] == [("GS046", line)]
+    assert result.story is not None
+    effects = result.story.scenes["hall"].choices[1].effects
+    assert [e.reason.parts if e.reason else None for e in effects] == [
+        ("a fare",),
+        ("a card",),
+        ("a card",),
+    ]

@@ -56,7 +56,7 @@ meters:
         max: 599
         on_enter:
           effects:
-            - add: {infractions: 1}
+            - add: {trust: 1}
               reason: "fell to {standing}"
           notify: "Booking declined: standing below {600}"
           goto: summons
@@ -106,10 +106,10 @@ scenes:
           - "%+": {mara.relationship: 20, standing: "infractions * 2"}
           - "%-": {mara.trust: 10}
           - add: {mara.standing: -10, jon.relationship: 5}
+            reason: rude
           - befriend: mara
           - unfriend: jon
           - block: jon
-            reason: rude
           - advance: period
           - advance: day
       - text: Wait
@@ -128,7 +128,7 @@ scenes:
       salience: "3 + infractions"
       sticky: true
     choices:
-      - {text: Back, goto: return}
+      - {text: Back, goto: return, sticky: true}
   summons:
     text: You are summoned.
     choices:
@@ -292,11 +292,11 @@ def test_tier_events(folder: Path, story: Story) -> None:
     assert (low.id, high.id) == ("low", "high")
     event = low.on_enter
     assert event is not None
-    assert event.location == locate(folder, "effects:\n            - add: {infractions")
+    assert event.location == locate(folder, "effects:\n            - add: {trust")
     assert event.goto == "summons"
     assert parts(event.notify) == ("Booking declined: standing below ", "{600}")
     (effect,) = event.effects
-    assert (effect.op, effect.target, source(effect.value)) == ("add", "infractions", "1")
+    assert (effect.op, effect.target, source(effect.value)) == ("add", "trust", "1")
     assert parts(effect.reason) == ("fell to ", "{standing}")
     leave = low.on_leave
     assert leave is not None
@@ -465,9 +465,10 @@ def test_effects_of_every_kind(folder: Path, story: Story) -> None:
     # One reason covers every target of its item.
     reason = Template(("smoking on a train",), locate(folder, "smoking on a train\n"))
     assert [e.reason for e in effects[:2]] == [reason, reason]
-    assert all(e.reason is None for e in effects[2:9])
-    assert effects[9].reason == Template(("rude",), locate(folder, "rude"))
-    assert all(e.reason is None for e in effects[10:])
+    assert all(e.reason is None for e in effects[2:5])
+    rude = Template(("rude",), locate(folder, "rude"))
+    assert [e.reason for e in effects[5:7]] == [rude, rude]
+    assert all(e.reason is None for e in effects[7:])
     # Circle operations and advance are located at their value.
     assert effects[7].location == locate(folder, "mara\n          - unfriend")
     assert effects[10].location == locate(folder, "period\n")

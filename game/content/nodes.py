@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -18,6 +20,10 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 
 Scalar = str | int | float | bool | None
+# A mapping's keys -> (key node, value node), as NodeReader.mapping returns them.
+Fields = dict[str, tuple[Node, Node]]
+_Read = TypeVar("_Read")
+_Default = TypeVar("_Default")
 _KEY_TAGS = frozenset({PLAIN, QUOTED})
 _MAX_INT_DIGITS = 30
 
@@ -48,6 +54,16 @@ def _shown_tag(tag: str) -> str:
     """A tag as the author wrote it: `!!python/object`, not its expanded URI."""
     prefix = "tag:yaml.org,2002:"
     return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
+
+
+def optional(
+    fields: Fields, key: str, read: Callable[[Node, str], _Read], what: str, default: _Default
+) -> _Read | _Default:
+    """What `read` makes of the value under `key` (`'key' of what` in messages), or `default`
+    when there is no such key."""
+    if key not in fields:
+        return default
+    return read(fields[key][1], f"'{key}' of {what}")
 
 
 def describe(node: Node) -> str:
@@ -94,7 +110,7 @@ class NodeReader:
         what: str,
         allowed: frozenset[str] | None = None,
         required: frozenset[str] = frozenset(),
-    ) -> dict[str, tuple[Node, Node]] | None:
+    ) -> Fields | None:
         """Keys of a mapping node -> (key node, value node); None when it is not a mapping.
 
         Reports duplicate keys, keys outside `allowed` (with a suggestion) and missing keys.
@@ -120,7 +136,7 @@ class NodeReader:
             and fast.keys() >= required
         ):
             return fast
-        fields: dict[str, tuple[Node, Node]] = {}
+        fields: Fields = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.error(
@@ -198,6 +214,21 @@ class NodeReader:
         if isinstance(value, bool) or not isinstance(value, int):
             extra = " (meters count in whole numbers)" if isinstance(value, float) else ""
             self.error("GS012", f"{what} must be a whole number, got {describe(node)}{extra}", node)
+            return None
+        return value
+
+    def item_id(self, fields: Fields, what: str, default: str) -> str | None:
+        """A list item's `id`, or `default` when it gives none; None (reported) when the id it
+        gives is not valid."""
+        if "id" not in fields:
+            return default
+        return self.identifier(fields["id"][1], f"id of {what}")
+
+    def positive_integer(self, node: Node, what: str, why: str = "") -> int | None:
+        """A whole number of 1 or more (a day, a count); `why` explains the bound in the message."""
+        value = self.integer(node, what)
+        if value is not None and value < 1:
+            self.error("GS013", f"{what} must be 1 or more{why}, got {value}", node)
             return None
         return value
 

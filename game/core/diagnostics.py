@@ -72,6 +72,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GS035": (Severity.ERROR, "expression too long or too deeply nested"),
     "GS036": (Severity.ERROR, "condition can never hold"),
     "GS037": (Severity.ERROR, "unknown tier"),
+    "GS038": (Severity.ERROR, "unknown period or day name"),
     # Effects
     "GS040": (Severity.ERROR, "effect on an undeclared name"),
     "GS041": (Severity.ERROR, "malformed effect"),
@@ -79,6 +80,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GS043": (Severity.WARNING, "value outside the meter's bounds"),
     "GS044": (Severity.ERROR, "fairmath percentage outside 0..100"),
     "GS045": (Severity.ERROR, "effect on a value the engine keeps"),
+    "GS046": (Severity.WARNING, "reason the ledger never shows"),
     # Meters, tiers and declarations
     "GS050": (Severity.ERROR, "meter bounds inconsistent"),
     "GS051": (Severity.ERROR, "gap between tiers"),
@@ -88,6 +90,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     # Rules and time
     "GS060": (Severity.WARNING, "rule reacts to a tag no choice carries"),
     "GS061": (Severity.WARNING, "directive without days"),
+    # Storylets
+    "GS070": (Severity.WARNING, "sticky storylet without a sticky choice"),
 }
 
 

@@ -7,7 +7,7 @@ that `standing > 1000` can never hold when Standing stops at 1000.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from game.core.diagnostics import did_you_mean
@@ -33,9 +33,14 @@ class NameInfo:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
+    """What an expression may name: its names, the scenes, each meter's tiers, and the texts a
+    text name can hold where the story says (period -> its periods); a name missing from
+    `texts` may hold any text."""
+
     names: Mapping[str, NameInfo]
     scenes: Collection[str]
     tiers: Mapping[str, Collection[str]] = field(default_factory=dict)
+    texts: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -186,6 +191,9 @@ class _Checker:
             )
         self.check_tier_literal(left_code, right_code)
         self.check_tier_literal(right_code, left_code)
+        if self.scope.texts:
+            self.check_text_literal(left_code, right_code)
+            self.check_text_literal(right_code, left_code)
         if left.type == NUMBER and (left.overflow or right.overflow):
             can_true = can_false = True
         elif left.type == NUMBER:
@@ -214,6 +222,20 @@ class _Checker:
                 "GS037",
                 f"'{other[2]}' is not a tier of '{call[3][0][2]}'{did_you_mean(other[2], tiers)};"
                 f" its tiers are: {known}",
+                other[1],
+            )
+
+    def check_text_literal(self, name: Code, other: Code) -> None:
+        """`period == "noon"` in a story whose day has no noon can never hold: name the periods."""
+        if name[0] != "name" or other[0] != "lit" or not isinstance(other[2], str):
+            return
+        known = self.scope.texts.get(name[2])
+        if known and other[2] not in known:
+            plural = name[2].replace("_", " ") + "s"  # periods, day names
+            self.fail(
+                "GS038",
+                f"'{other[2]}' is not one of the story's {plural}{did_you_mean(other[2], known)}:"
+                f" {', '.join(known)}",
                 other[1],
             )
 
