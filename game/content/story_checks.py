@@ -41,6 +41,20 @@ class StoryChecks(StorySoFar):
         for scene_id, hub in self.storylet_hubs:
             if scene_id in scenes:
                 hubs.setdefault(hub, []).append(scene_id)
+        # A hub offers a storylet as a choice whose id is the storylet's scene id: a choice of
+        # the hub with that id too would make choosing it ambiguous.
+        for hub, offered in hubs.items():
+            own = {choice.id for choice in scenes[hub].choices} if hub in scenes else set()
+            for scene_id in offered:
+                storylet = scenes[scene_id].storylet
+                if scene_id in own and storylet is not None:
+                    self.diagnostics.add(
+                        "GS071",
+                        f"scene '{scene_id}' is a storylet of hub '{hub}', which also has a choice"
+                        f" with the id '{scene_id}': the hub offers storylets under their scene's"
+                        " id, so give the choice another id",
+                        storylet.location,
+                    )
         for ident, source, key_node in self.storylet_limits:
             if ident in scenes and ident not in hubs:
                 self.diagnostics.add(

@@ -92,6 +92,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GS061": (Severity.WARNING, "directive without days"),
     # Storylets
     "GS070": (Severity.WARNING, "sticky storylet without a sticky choice"),
+    "GS071": (Severity.ERROR, "storylet shares an id with a choice of its hub"),
 }
 
 
