@@ -264,12 +264,13 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def record(section: str) -> None:
+def record(section: str, begin_marker: str = BEGIN, end_marker: str = END) -> None:
+    """Put `section` between the markers in docs/performance.md (each benchmark has its own)."""
     text = DOC.read_text(encoding="utf-8")
-    begin, end = text.find(BEGIN), text.find(END)
+    begin, end = text.find(begin_marker), text.find(end_marker)
     if begin < 0 or end < begin:
-        raise CommandFailed(f"{DOC} lacks the markers {BEGIN} ... {END}")
-    text = text[: begin + len(BEGIN)] + "\n" + section + text[end:]
+        raise CommandFailed(f"{DOC} lacks the markers {begin_marker} ... {end_marker}")
+    text = text[: begin + len(begin_marker)] + "\n" + section + text[end:]
     DOC.write_text(text, encoding="utf-8")
 
 

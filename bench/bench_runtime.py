@@ -29,8 +29,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import CommandFailed, machine, run, story_size, verdict
+from bench_check import CommandFailed, machine, median, record, run, story_size, verdict
 from gen_story import generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -141,16 +139,7 @@ class Sample:
 
 
 def playtest_command(python: str) -> list[str]:
-    """`python -m game playtest` once game/cli.py registers it; until then the module itself."""
-    probe = subprocess.run(
-        [python, "-m", "game", "playtest", "--help"],
-        capture_output=True,
-        cwd=REPO,
-        check=False,
-    )
-    if probe.returncode == 0:
-        return [python, "-m", "game", "playtest"]
-    return [python, "-m", "game.playtest_cli"]
+    return [python, "-m", "game", "playtest"]
 
 
 class Bench:
@@ -218,10 +207,6 @@ class Bench:
         """Untimed: compile bytecode, fill the OS file cache and the warm story cache."""
         self.warm_cache.mkdir()
         return {kind: self.measure(kind) for kind in KINDS}
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
 
 
 def report(
@@ -307,15 +292,6 @@ def report(
     return "\n".join(lines) + "\n"
 
 
-def record(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
-    begin, end = text.find(BEGIN), text.find(END)
-    if begin < 0 or end < begin:
-        raise CommandFailed(f"{DOC} lacks the markers {BEGIN} ... {END}")
-    text = text[: begin + len(BEGIN)] + "\n" + section + text[end:]
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5, help="repetitions of each (default 5)")
@@ -371,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     print(section)
     if args.record:
         try:
-            record(section)
+            record(section, BEGIN, END)
         except (OSError, CommandFailed) as failure:
             print(f"FAILED: {failure}", file=sys.stderr)
             return 1
