@@ -264,6 +264,25 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def prepare(scenes: int, seed: int) -> tuple[str, float, dict[str, str]]:
+    """What both benchmarks do first: name the interpreter, generate the synthetic story, and
+    describe the machine. Returns the interpreter, the generation time and the description."""
+    python = sys.executable
+    expected = REPO / ".venv" / "bin" / "python"
+    if Path(python).absolute() != expected.absolute():
+        print(f"note: running with {python}, not {expected}", file=sys.stderr)
+
+    start = time.perf_counter()
+    generate(STORY, scenes, seed)
+    gen_seconds = time.perf_counter() - start
+    print(f"generated {scenes} scenes into {STORY} in {gen_seconds:.2f} s", file=sys.stderr)
+
+    info = machine()
+    info["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    info["executable"] = os.path.relpath(python, REPO) if python.startswith(str(REPO)) else python
+    return python, gen_seconds, info
+
+
 def record(section: str, begin_marker: str = BEGIN, end_marker: str = END) -> None:
     """Put `section` between the markers in docs/performance.md (each benchmark has its own)."""
     text = DOC.read_text(encoding="utf-8")
@@ -286,19 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reps < 1:
         parser.error("--reps must be at least 1")
 
-    python = sys.executable
-    expected = REPO / ".venv" / "bin" / "python"
-    if Path(python).absolute() != expected.absolute():
-        print(f"note: running with {python}, not {expected}", file=sys.stderr)
-
-    start = time.perf_counter()
-    generate(STORY, args.scenes, args.seed)
-    gen_seconds = time.perf_counter() - start
-    print(f"generated {args.scenes} scenes into {STORY} in {gen_seconds:.2f} s", file=sys.stderr)
-
-    info = machine()
-    info["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    info["executable"] = os.path.relpath(python, REPO) if python.startswith(str(REPO)) else python
+    python, gen_seconds, info = prepare(args.scenes, args.seed)
 
     with tempfile.TemporaryDirectory(prefix="bench_check-") as scratch:
         bench = Bench(python, STORY, Path(scratch))

@@ -26,19 +26,24 @@ missed target prints MISS.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import CommandFailed, machine, median, record, run, story_size, verdict
-from gen_story import generate
+from bench_check import (
+    CommandFailed,
+    median,
+    prepare,
+    record,
+    run,
+    story_size,
+    verdict,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 STORY = REPO / "bench" / "out" / "synthetic"
@@ -305,19 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reps < 1 or args.runs < 1:
         parser.error("--reps and --runs must be at least 1")
 
-    python = sys.executable
-    expected = REPO / ".venv" / "bin" / "python"
-    if Path(python).absolute() != expected.absolute():
-        print(f"note: running with {python}, not {expected}", file=sys.stderr)
-
-    start = time.perf_counter()
-    generate(STORY, args.scenes, args.seed)
-    gen_seconds = time.perf_counter() - start
-    print(f"generated {args.scenes} scenes into {STORY} in {gen_seconds:.2f} s", file=sys.stderr)
-
-    info = machine()
-    info["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    info["executable"] = os.path.relpath(python, REPO) if python.startswith(str(REPO)) else python
+    python, gen_seconds, info = prepare(args.scenes, args.seed)
 
     with tempfile.TemporaryDirectory(prefix="bench_runtime-") as scratch:
         bench = Bench(python, STORY, Path(scratch), args)

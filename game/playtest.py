@@ -299,7 +299,7 @@ class _Player:
             outcome = ERROR
             if runner is not None:
                 scene = runner.state.scene
-            error = PlaytestError(run, scene, str(_location(failure)), failure.message)
+            error = PlaytestError(run, scene, str(failure.location), failure.message)
         if runner is None:
             return RunResult(run, story_seed, outcome, None, error, (), scene, 0, 0, {}), None
         state = runner.state
@@ -317,11 +317,6 @@ class _Player:
             meters={meter: values[meter] for meter in self.story.meters},
         )
         return result, runner
-
-
-def _location(error: StoryRuntimeError) -> str:
-    location = error.location
-    return f"{location.file}:{location.line}:{location.column}"
 
 
 def _is_static(scene: Scene) -> bool:
@@ -351,10 +346,7 @@ def _stuck(story: Story, run: int, page: Page, taken: set[str]) -> PlaytestError
         f"play got stuck in scene '{scene.id}': each of its choices is {why}, and it is not"
         " an ending; make a way out sticky, or one that is always offered"
     )
-    location = scene.location
-    return PlaytestError(
-        run, scene.id, f"{location.file}:{location.line}:{location.column}", message
-    )
+    return PlaytestError(run, scene.id, str(scene.location), message)
 
 
 def replay(story: Story, *, seed: int, run: int, max_steps: int = DEFAULT_MAX_STEPS) -> RunResult:

@@ -66,7 +66,7 @@ class StoryRuntimeError(Exception):
     """A problem in the story that only play reveals, located in its source."""
 
     def __init__(self, message: str, location: SourceLocation) -> None:
-        super().__init__(f"{location.file}:{location.line}:{location.column}: {message}")
+        super().__init__(f"{location}: {message}")
         self.message = message
         self.location = location
 
@@ -345,7 +345,7 @@ class Runner:
         """Today's directives, as the story words them."""
         day = self.state.day
         return tuple(
-            rule.directive.render(self)
+            self._render(rule.directive)
             for rule in self.story.rules
             if rule.directive is not None and (not rule.days or day in rule.days)
         )
@@ -389,11 +389,16 @@ class Runner:
         return self._draw() < probability
 
     def circle_mean(self, meter: str) -> float:
+        """The mean of `meter` over the player's circle; the player's own value when it is empty."""
         values = self._values
-        members = [c for c in self.story.characters if values[f"{c}.in_circle"]]
+        members = self._circle_members()
         if not members:
             return cast(float, values[meter])
         return sum(cast(float, values[f"{c}.{meter}"]) for c in members) / len(members)
+
+    def _circle_members(self) -> list[str]:
+        values = self._values
+        return [c for c in self.story.characters if values[f"{c}.in_circle"]]
 
     # ------------------------------------------------------------ internals
 
@@ -427,8 +432,7 @@ class Runner:
         goto, interruption = self._interrupted(state.scene)
         self._enter(goto, log)
         if not log.day_changed:  # else entering the start scene began a day, announced already
-            for text in self.directives():
-                log.notifications.append(f"Today's directive: {text}")
+            self._announce_directives(log)
         return self._step(log, None, interruption)
 
     def _step(self, log: _StepLog, choice: str | None, interruption: str | None) -> Step:
@@ -625,7 +629,7 @@ class Runner:
             if not values[f"{who}.blocked"]:
                 log.notifications.append(f"You blocked {name}.")
             values[f"{who}.blocked"] = True
-        values["circle_size"] = sum(1 for c in self.story.characters if values[f"{c}.in_circle"])
+        values["circle_size"] = len(self._circle_members())
 
     # ----------------------------------------------------------------- time
 
@@ -676,6 +680,9 @@ class Runner:
             self._day_rules(log)
         state.day = today
         sync_engine_values(self.story, state)
+        self._announce_directives(log)
+
+    def _announce_directives(self, log: _StepLog) -> None:
         for text in self.directives():
             log.notifications.append(f"Today's directive: {text}")
 
@@ -684,10 +691,8 @@ class Runner:
             self._run_rule(rule, log)
         values = self._values
         for meter in self._associated:
-            members = [c for c in self.story.characters if values[f"{c}.in_circle"]]
-            if not members:
-                continue
-            mean = sum(cast(float, values[f"{c}.{meter.id}"]) for c in members) / len(members)
+            # With nobody in the circle the mean is the player's own value: no drift.
+            mean = self.circle_mean(meter.id)
             old = cast(float, values[meter.id])
             drift = (mean - old) * cast(float, meter.association)
             new = min(max(round_half_away(old + drift), meter.min), meter.max)

@@ -410,8 +410,7 @@ class TextPlayer:
         if self._stuck:
             if page.choices:
                 lines.append("")
-            location = self.story.scenes[page.scene].location
-            where = f"{location.file}:{location.line}:{location.column}"
+            where = self.story.scenes[page.scene].location
             lines += wrap(
                 clean(
                     f"This page offers no choice you can take {self._glyphs.dash} the story"
